@@ -1,0 +1,32 @@
+#!/usr/bin/env python
+"""Django's command-line utility, saying in one sentence what to do when the database
+cannot be reached or started, instead of a stack trace."""
+
+import os
+import sys
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "otop_portal.settings")
+    from django.core.management import execute_from_command_line
+
+    from otop_portal.lib.database import DatabaseProblem
+
+    try:
+        execute_from_command_line(sys.argv)
+    except DatabaseProblem as problem:
+        sys.exit(f"Error: {problem}")
+    except Exception as exc:
+        from django.db import OperationalError
+
+        if isinstance(exc, OperationalError):
+            sys.exit(
+                "Error: PostgreSQL cannot be reached: start the server DATABASE_URL names, "
+                "correct DATABASE_URL, or unset it to use the embedded PostgreSQL "
+                f"({str(exc).strip().splitlines()[0]})."
+            )
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Django admin for provincial staff: accounts, and the geography (read-only)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from members import services
+from members.models import District, Function, Province, Subdistrict, User
+
+
+class FunctionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, group):
+        return dict(Function.choices).get(group.name, group.name)
+
+
+class AccountFormMixin:
+    """Shows functions by their Thai names and checks role and district together."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "groups" in self.fields:
+            self.fields["groups"] = FunctionChoiceField(
+                queryset=Group.objects.filter(name__in=Function.values).order_by("name"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                label=_("Functions"),
+                help_text=_("The functions this account holds on top of its role."),
+            )
+
+
+class AccountCreationForm(AccountFormMixin, UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "first_name", "last_name", "email", "phone", "role", "district",
+                  "groups")
+
+
+class AccountChangeForm(AccountFormMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = AccountChangeForm
+    add_form = AccountCreationForm
+    list_display = ("username", "get_full_name", "role", "district", "functions_display",
+                    "is_active", "last_login")
+    list_filter = ("role", "district", "is_active", "groups")
+    list_select_related = ("district",)
+    search_fields = ("username", "first_name", "last_name", "email", "phone")
+    ordering = ("username",)
+    readonly_fields = ("last_login", "date_joined")
+    filter_horizontal = ()
+    actions = ["deactivate_accounts", "activate_accounts"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("Role and reach"), {"fields": ("role", "district", "groups", "is_active")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email", "phone")}),
+        (_("Role and reach"), {"fields": ("role", "district", "groups")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("Functions"))
+    def functions_display(self, user):
+        return ", ".join(user.function_labels()) or "—"
+
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated, never deleted: history and records point at them.
+        return False
+
+    @admin.action(description=_("Deactivate the selected accounts"))
+    def deactivate_accounts(self, request, queryset):
+        count = services.users_set_active(users=queryset, active=False, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d account deactivated.", "%(count)d accounts deactivated.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Reactivate the selected accounts"))
+    def activate_accounts(self, request, queryset):
+        count = services.users_set_active(users=queryset, active=True, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d account reactivated.", "%(count)d accounts reactivated.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Geography is loaded from geothai by `load_geography`, not edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Province)
+class ProvinceAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name_th", "name_en")
+    search_fields = ("code", "name_th", "name_en")
+
+
+@admin.register(District)
+class DistrictAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name_th", "name_en", "province")
+    list_filter = ("province",)
+    list_select_related = ("province",)
+    search_fields = ("code", "name_th", "name_en")
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name_th", "name_en", "district", "postal_codes")
+    list_select_related = ("district",)
+    search_fields = ("code", "name_th", "name_en", "postal_codes")
+
+
+# Functions are groups created by a migration and named in code: not edited by hand.
+admin.site.unregister(Group)

@@ -1,0 +1,240 @@
+"""The registry's hub: the geography everything is scoped by, and the accounts."""
+
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from otop_portal.lib.history import track
+from otop_portal.lib.scoping import ScopedQuerySet
+
+
+class NamedArea(models.Model):
+    """A DOPA area with its Thai and English names; shown in the reader's language."""
+
+    name_th = models.CharField(_("Thai name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "th").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_th
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProvinceQuerySet(ScopedQuerySet):
+    district_path = None
+
+
+class Province(NamedArea):
+    code = models.CharField(_("DOPA code"), max_length=2, primary_key=True)
+
+    objects = ProvinceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["code"]
+
+
+class DistrictQuerySet(ScopedQuerySet):
+    district_path = "code"
+
+
+class District(NamedArea):
+    code = models.CharField(_("DOPA code"), max_length=4, primary_key=True)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("province")
+    )
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["code"]
+
+
+class SubdistrictQuerySet(ScopedQuerySet):
+    district_path = "district"
+
+
+class Subdistrict(NamedArea):
+    code = models.CharField(_("DOPA code"), max_length=6, primary_key=True)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="subdistricts", verbose_name=_("district")
+    )
+    postal_codes = ArrayField(
+        models.CharField(max_length=5), verbose_name=_("postal codes"), default=list
+    )
+
+    objects = SubdistrictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subdistrict")
+        verbose_name_plural = _("subdistricts")
+        ordering = ["code"]
+
+
+class Role(models.TextChoices):
+    PROVINCIAL_STAFF = "provincial_staff", _("Provincial CDD staff")
+    NETWORK_OFFICER = "network_officer", _("Network officer")
+    DISTRICT_MEMBER = "district_member", _("District committee member")
+
+
+class Function(models.TextChoices):
+    """Functions held on top of a role; each is a Django group of this name."""
+
+    SAVINGS_TREASURER = "savings_treasurer", _("Savings treasurer")
+    LOAN_COMMITTEE = "loan_committee", _("Loan committee")
+    AUDIT_COMMITTEE = "audit_committee", _("Audit committee")
+    EQUIPMENT_APPROVER = "equipment_approver", _("Equipment approver")
+    FAIR_COMMITTEE = "fair_committee", _("Fair committee")
+
+
+class UserQuerySet(ScopedQuerySet):
+    district_path = "district"
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def create_user(self, username, password=None, **extra_fields):
+        if not username:
+            raise ValueError("A username is required.")
+        user = self.model(username=self.model.normalize_username(username), **extra_fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **extra_fields):
+        extra_fields.update(role=Role.PROVINCIAL_STAFF, is_superuser=True, district=None)
+        return self.create_user(username, password, **extra_fields)
+
+
+@track(exclude=["password", "last_login"])
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login. The role sets the reach; functions (groups) give the right to act."""
+
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("district"),
+        help_text=_("Required for district committee members, empty for everyone else."),
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Untick to deactivate the account instead of deleting it."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                name="user_district_iff_district_member",
+                condition=(
+                    Q(role=Role.DISTRICT_MEMBER, district__isnull=False)
+                    | (~Q(role=Role.DISTRICT_MEMBER) & Q(district__isnull=True))
+                ),
+                violation_error_message=_(
+                    "A district committee member needs a district; other roles have none."
+                ),
+            ),
+            models.CheckConstraint(
+                name="user_superuser_is_provincial_staff",
+                condition=Q(is_superuser=False) | Q(role=Role.PROVINCIAL_STAFF),
+                violation_error_message=_("Only provincial staff can be superusers."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.username
+
+    # Provincial staff are the only users of Django admin, and may do everything there.
+    @property
+    def is_staff(self) -> bool:
+        return self.role == Role.PROVINCIAL_STAFF
+
+    @property
+    def is_provincial_staff(self) -> bool:
+        return self.is_active and self.role == Role.PROVINCIAL_STAFF
+
+    @property
+    def is_network_officer(self) -> bool:
+        return self.is_active and self.role == Role.NETWORK_OFFICER
+
+    @property
+    def is_district_member(self) -> bool:
+        return self.is_active and self.role == Role.DISTRICT_MEMBER
+
+    @property
+    def sees_all_districts(self) -> bool:
+        return self.role in (Role.PROVINCIAL_STAFF, Role.NETWORK_OFFICER)
+
+    @cached_property
+    def functions(self) -> frozenset[str]:
+        # .all() so that a prefetch of groups (lists, exports) is used, not a query per user
+        return frozenset(group.name for group in self.groups.all())
+
+    def has_function(self, function: str) -> bool:
+        return self.is_active and function in self.functions
+
+    def function_labels(self) -> list[str]:
+        labels = dict(Function.choices)
+        return [str(labels.get(name, name)) for name in sorted(self.functions)]
+
+    def has_perm(self, perm, obj=None) -> bool:
+        if self.is_provincial_staff:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        if self.is_provincial_staff:
+            return True
+        return super().has_module_perms(app_label)

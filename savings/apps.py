@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SavingsConfig(AppConfig):
+    name = "savings"
+    verbose_name = _("Production savings group")
