@@ -8,13 +8,14 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "otop_portal.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     from otop_portal.lib.database import DatabaseProblem
 
     try:
         execute_from_command_line(sys.argv)
-    except DatabaseProblem as problem:
+    except (DatabaseProblem, ImproperlyConfigured) as problem:
         sys.exit(f"Error: {problem}")
     except Exception as exc:
         from django.db import OperationalError

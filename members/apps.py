@@ -7,6 +7,8 @@ class MembersConfig(AppConfig):
     verbose_name = _("Network registry")
 
     def ready(self):
-        from members import sections
+        from members import demo, sections
+        from otop_portal.lib.demo import Seeder, register_seeder
 
         sections.register()
+        register_seeder(Seeder(key="members.accounts", run=demo.seed_accounts, order=10))

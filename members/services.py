@@ -15,7 +15,7 @@ def users_set_active(*, users, active: bool, by: User) -> int:
     if not active:
         targets = targets.exclude(pk=by.pk)
     count = 0
-    for user in targets.select_for_update():
+    for user in targets.select_for_update(of=("self",)):
         user.is_active = active
         user.save(update_fields=["is_active"])
         count += 1

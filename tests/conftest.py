@@ -1,0 +1,47 @@
+"""Fixtures every test may use: the geography, the personas, and a clean media folder."""
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import UserFactory, sa_kaeo_district
+
+OWN_DISTRICT = "2701"  # เมืองสระแก้ว
+OTHER_DISTRICT = "2706"  # อรัญประเทศ
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the whole country's geography once for the session (transactional tests
+    that empty the tables load it again through the `geography` fixture)."""
+    with django_db_blocker.unblock():
+        call_command("load_geography", verbosity=0)
+
+
+@pytest.fixture
+def geography(db):
+    call_command("load_geography", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(staff=True, username="staff")
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(officer=True, username="officer")
+
+
+@pytest.fixture
+def district_member(db):
+    return UserFactory(username="member", district=sa_kaeo_district(OWN_DISTRICT))
+
+
+@pytest.fixture
+def other_district_member(db):
+    return UserFactory(username="other", district=sa_kaeo_district(OTHER_DISTRICT))

@@ -1,0 +1,116 @@
+"""The permission matrix: every named URL, for every persona, GET and POST.
+
+Each URL in the resolver must have a row here (a test fails otherwise), so a new
+page cannot ship without saying who may use it. Objects a URL needs are built
+through factories and belong to the own district (2701); the other district's
+member must get 404 for them, never 403.
+
+Expected outcomes: an HTTP status, or LOGIN (a redirect to the login page).
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import OWN_DISTRICT
+
+LOGIN = "login"
+PERSONAS = ["anonymous", "district_member", "other_district_member", "officer", "staff"]
+# Admin URLs are covered by test_admin.py; Django's admin is for provincial staff only.
+IGNORED_NAMESPACES = {"admin"}
+
+
+def _all(outcome):
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+def _logged_in(outcome, anonymous=LOGIN):
+    return {**_all(outcome), "anonymous": anonymous}
+
+
+def _district_object(outcome_for_reader=200):
+    return {
+        "anonymous": LOGIN,
+        "district_member": outcome_for_reader,
+        "other_district_member": 404,
+        "officer": outcome_for_reader,
+        "staff": outcome_for_reader,
+    }
+
+
+def _staff_only(outcome=200):
+    return {**_logged_in(403), "staff": outcome}
+
+
+@dataclass
+class Row:
+    get: dict
+    post: dict
+    kwargs: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+
+
+MATRIX = {
+    # public pages
+    "about": Row(get=_all(200), post=_all(405)),
+    "health": Row(get=_all(200), post=_all(405)),
+    "set_language": Row(get=_all(302), post=_all(302), data={"language": "en", "next": "/"}),
+    "login": Row(get={**_all(302), "anonymous": 200}, post={**_all(302), "anonymous": 200}),
+    "password_reset": Row(get=_all(200), post=_all(302), data={"email": "nobody@example.org"}),
+    "password_reset_done": Row(get=_all(200), post=_all(405)),
+    "password_reset_confirm": Row(
+        get=_all(200), post=_all(200), kwargs={"uidb64": "MQ", "token": "bad-token"}
+    ),
+    "password_reset_complete": Row(get=_all(200), post=_all(405)),
+    # every login
+    "home": Row(get=_logged_in(200), post=_logged_in(405)),
+    "logout": Row(get=_logged_in(405), post=_logged_in(302)),
+    "password_change": Row(get=_logged_in(200), post=_logged_in(200)),
+    "password_change_done": Row(get=_logged_in(200), post=_logged_in(405)),
+    # district-owned
+    # (pages that only show answer POST with 405 before looking anything up)
+    "members:district_detail": Row(
+        get=_district_object(), post=_logged_in(405), kwargs={"code": OWN_DISTRICT}
+    ),
+    # provincial staff
+    "members:account_list": Row(get=_staff_only(), post=_logged_in(405)),
+    "members:account_export": Row(get=_staff_only(), post=_logged_in(405), kwargs={"fmt": "csv"}),
+}
+
+
+def _named_urls(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            if inner in IGNORED_NAMESPACES:
+                continue
+            prefix = f"{namespace}{inner}:" if inner else namespace
+            yield from _named_urls(pattern, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_named_url_is_in_the_matrix():
+    assert set(_named_urls()) == set(MATRIX)
+
+
+def _check(response, expected):
+    if expected == LOGIN:
+        assert response.status_code == 302, response
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+    else:
+        assert response.status_code == expected, (response.status_code, response.content[:300])
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_matrix_holds(request, client, db, name, persona, method):
+    row = MATRIX[name]
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    url = reverse(name, kwargs=row.kwargs)
+    response = getattr(client, method)(url, row.data if method == "post" else None)
+    _check(response, getattr(row, method)[persona])
