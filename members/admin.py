@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -35,22 +35,38 @@ class AccountFormMixin:
 class AccountCreationForm(AccountFormMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "first_name", "last_name", "email", "phone", "role", "district",
-                  "groups")
+        fields = (
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "role",
+            "district",
+            "groups",
+        )
 
 
-class AccountChangeForm(AccountFormMixin, forms.ModelForm):
-    class Meta:
+class AccountChangeForm(AccountFormMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
         model = User
-        fields = "__all__"
+        fields = ("username", "password", "first_name", "last_name", "email", "phone", "role",
+                  "district", "groups", "is_active")
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
-    list_display = ("username", "get_full_name", "role", "district", "functions_display",
-                    "is_active", "last_login")
+    list_display = (
+        "username",
+        "get_full_name",
+        "role",
+        "district",
+        "functions_display",
+        "is_active",
+        "last_login",
+    )
     list_filter = ("role", "district", "is_active", "groups")
     list_select_related = ("district",)
     search_fields = ("username", "first_name", "last_name", "email", "phone")

@@ -44,9 +44,14 @@ def seed_accounts() -> list[DemoLogin]:
 def _account(username, first_name, last_name, role, district, functions):
     user, _created = User.objects.update_or_create(
         username=username,
-        defaults={"first_name": first_name, "last_name": last_name, "role": role,
-                  "district": district, "is_active": True,
-                  "email": f"{username}@demo.otop.local"},
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "role": role,
+            "district": district,
+            "is_active": True,
+            "email": f"{username}@demo.otop.local",
+        },
     )
     user.set_password(DEMO_PASSWORD)
     user.save(update_fields=["password"])

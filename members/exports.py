@@ -22,4 +22,3 @@ def accounts_export(accounts) -> Export:
         ],
         rows=accounts,
     )
-

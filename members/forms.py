@@ -6,11 +6,15 @@ from members.models import District, Role
 
 class AccountFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    role = forms.ChoiceField(label=_("Role"), required=False,
-                             choices=[("", _("All roles")), *Role.choices])
-    district = forms.ModelChoiceField(label=_("District"), required=False,
-                                      queryset=District.objects.none(),
-                                      empty_label=_("All districts"))
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        required=False,
+        queryset=District.objects.none(),
+        empty_label=_("All districts"),
+    )
     active = forms.ChoiceField(
         label=_("Status"),
         required=False,

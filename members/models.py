@@ -1,6 +1,5 @@
 """The registry's hub: the geography everything is scoped by, and the accounts."""
 
-
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -25,14 +24,14 @@ class NamedArea(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if (get_language() or "th").startswith("en") and self.name_en:
             return self.name_en
         return self.name_th
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ProvinceQuerySet(ScopedQuerySet):

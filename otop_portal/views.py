@@ -38,12 +38,12 @@ def health(request):
     except DatabaseError:
         database = "unreachable"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database},
-                        status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database}, status=status
+    )
 
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes calls this when a username is locked after repeated failed logins."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes},
-                  status=429)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from members.models import District, Function, Role, User
 
-PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+PASSWORD = "correct-horse-battery-staple"
 
 
 def sa_kaeo_district(code: str = "2701") -> District:

@@ -11,8 +11,12 @@ from tests.conftest import OWN_DISTRICT
 
 @pytest.mark.parametrize(
     "persona, allowed",
-    [("district_member", False), ("other_district_member", False), ("officer", False),
-     ("staff", True)],
+    [
+        ("district_member", False),
+        ("other_district_member", False),
+        ("officer", False),
+        ("staff", True),
+    ],
 )
 def test_admin_turns_away_everyone_but_provincial_staff(request, client, persona, allowed):
     client.force_login(request.getfixturevalue(persona))
@@ -85,14 +89,21 @@ def test_the_admin_refuses_a_district_member_without_a_district(client, staff):
     client.force_login(staff)
     response = client.post(
         reverse("admin:members_user_add"),
-        {"username": "nodistrict", "password1": "a-long-Thai-password-2568",
-         "password2": "a-long-Thai-password-2568", "usable_password": "true",
-         "role": Role.DISTRICT_MEMBER, "district": ""},
+        {
+            "username": "nodistrict",
+            "password1": "a-long-Thai-password-2568",
+            "password2": "a-long-Thai-password-2568",
+            "usable_password": "true",
+            "role": Role.DISTRICT_MEMBER,
+            "district": "",
+        },
     )
     assert response.status_code == 200
     assert not User.objects.filter(username="nodistrict").exists()
-    assert "district" in response.context["adminform"].form.errors.as_text().lower() or \
-        response.context["adminform"].form.non_field_errors()
+    assert (
+        "district" in response.context["adminform"].form.errors.as_text().lower()
+        or response.context["adminform"].form.non_field_errors()
+    )
 
 
 def test_staff_deactivate_accounts_with_the_admin_action(client, staff, district_member):
@@ -122,8 +133,12 @@ def test_staff_reset_a_password_in_the_admin(client, staff, district_member):
     client.force_login(staff)
     url = reverse("admin:auth_user_password_change", args=[district_member.pk])
     response = client.post(
-        url, {"password1": "brand-new-password-2568", "password2": "brand-new-password-2568",
-              "usable_password": "true"},
+        url,
+        {
+            "password1": "brand-new-password-2568",
+            "password2": "brand-new-password-2568",
+            "usable_password": "true",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:1500]
     district_member.refresh_from_db()
@@ -135,3 +150,11 @@ def test_accounts_cannot_be_deleted_only_deactivated(client, staff, district_mem
     url = reverse("admin:members_user_delete", args=[district_member.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert User.objects.filter(pk=district_member.pk).exists()
+
+
+def test_the_account_page_never_shows_the_password_hash_as_a_field(client, staff, district_member):
+    client.force_login(staff)
+    page = client.get(reverse("admin:members_user_change", args=[district_member.pk]))
+    assert page.status_code == 200
+    assert 'name="password"' not in page.content.decode()
+    assert 'href="../password/"' in page.content.decode(), "a link to set a new password"

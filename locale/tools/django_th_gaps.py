@@ -43,6 +43,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 LANG = "th"
@@ -58,8 +59,17 @@ HEADER = {
 
 # --- .po reading and writing ---------------------------------------------------------
 
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b",
-            "f": "\f", "v": "\v"}
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    '"': '"',
+    "\\": "\\",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+}
 
 
 def _unquote(text: str) -> str:
@@ -92,8 +102,13 @@ def _unquote(text: str) -> str:
 
 
 def _quote(text: str) -> str:
-    text = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-            .replace("\t", "\\t").replace("\r", "\\r"))
+    text = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\t", "\\t")
+        .replace("\r", "\\r")
+    )
     return f'"{text}"'
 
 
@@ -147,8 +162,13 @@ def read_po(path: Path) -> tuple[Entry | None, list[Entry]]:
         cur, seen_msgid = None, False
 
     def new_entry() -> Entry:
-        e = Entry(msgid="", translator_comments=pending["tc"], extracted_comments=pending["ec"],
-                  references=pending["ref"], flags=pending["flags"])
+        e = Entry(
+            msgid="",
+            translator_comments=pending["tc"],
+            extracted_comments=pending["ec"],
+            references=pending["ref"],
+            flags=pending["flags"],
+        )
         for k in pending:
             pending[k] = []
         return e
@@ -264,7 +284,19 @@ def format_entry(e: Entry) -> str:
     return "\n".join(out)
 
 
+def _header_fields(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    header = read_po(path)[0]
+    if header is None:
+        return {}
+    return dict(line.split(": ", 1) for line in header.msgstr.splitlines() if ": " in line)
+
+
 def write_po(path: Path, domain: str, entries: list[Entry]) -> None:
+    old = _header_fields(path)
+    revised = old.get("PO-Revision-Date") or datetime.now(UTC).strftime("%Y-%m-%d %H:%M+0000")
+    translator = old.get("Last-Translator") or "OTOP portal team"
     header = "\n".join(
         [
             f"# {HEADER[domain]}.",
@@ -275,6 +307,9 @@ def write_po(path: Path, domain: str, entries: list[Entry]) -> None:
             'msgid ""',
             'msgstr ""',
             '"Project-Id-Version: otop-portal django-th-gaps\\n"',
+            f'"PO-Revision-Date: {revised}\\n"',
+            f'"Last-Translator: {translator}\\n"',
+            '"Language-Team: Thai\\n"',
             '"Language: th\\n"',
             '"MIME-Version: 1.0\\n"',
             '"Content-Type: text/plain; charset=UTF-8\\n"',
@@ -298,6 +333,7 @@ class Source:
     thai: dict[tuple[str | None, str], Entry] = field(default_factory=dict)
     note: str = ""
     skipped: bool = False
+    ref_prefix: str = ""  # makes the English catalogue's "#:" references package-relative
 
 
 def _package_dir(module: str) -> Path | None:
@@ -326,10 +362,17 @@ THIRD_PARTY = [
 
 _GETTEXT_FUNCS = {
     # name: (index of msgctxt, index of msgid, index of msgid_plural)
-    "_": (None, 0, None), "gettext": (None, 0, None), "gettext_lazy": (None, 0, None),
-    "gettext_noop": (None, 0, None), "ugettext": (None, 0, None),
-    "ugettext_lazy": (None, 0, None), "ngettext": (None, 0, 1), "ngettext_lazy": (None, 0, 1),
-    "pgettext": (0, 1, None), "pgettext_lazy": (0, 1, None), "npgettext": (0, 1, 2),
+    "_": (None, 0, None),
+    "gettext": (None, 0, None),
+    "gettext_lazy": (None, 0, None),
+    "gettext_noop": (None, 0, None),
+    "ugettext": (None, 0, None),
+    "ugettext_lazy": (None, 0, None),
+    "ngettext": (None, 0, 1),
+    "ngettext_lazy": (None, 0, 1),
+    "pgettext": (0, 1, None),
+    "pgettext_lazy": (0, 1, None),
+    "npgettext": (0, 1, 2),
     "npgettext_lazy": (0, 1, 2),
 }
 _TEMPLATE_TRANS = re.compile(
@@ -354,8 +397,9 @@ def extract_source_msgids(pkg_dir: Path, pkg_label: str) -> tuple[list[Entry], l
     def add(ctxt, msgid, plural, ref):
         key = (ctxt, msgid)
         if key not in found:
-            found[key] = Entry(msgid=msgid, msgctxt=ctxt, msgid_plural=plural,
-                               flags=_flags_for(msgid))
+            found[key] = Entry(
+                msgid=msgid, msgctxt=ctxt, msgid_plural=plural, flags=_flags_for(msgid)
+            )
             if plural is not None:
                 found[key].msgstr_plural = {0: ""}
         found[key].references.append(ref)
@@ -378,8 +422,10 @@ def extract_source_msgids(pkg_dir: Path, pkg_label: str) -> tuple[list[Entry], l
             def const(i, args=args):
                 if i is None:
                     return None
-                if i < len(args) and isinstance(args[i], ast.Constant) and isinstance(
-                    args[i].value, str
+                if (
+                    i < len(args)
+                    and isinstance(args[i], ast.Constant)
+                    and isinstance(args[i].value, str)
                 ):
                     return args[i].value
                 return False
@@ -395,8 +441,12 @@ def extract_source_msgids(pkg_dir: Path, pkg_label: str) -> tuple[list[Entry], l
         text = tpl.read_text(encoding="utf-8")
         for m in _TEMPLATE_TRANS.finditer(text):
             line = text.count("\n", 0, m.start()) + 1
-            add(m.group("ctx"), m.group("msg"), None,
-                f"{pkg_label}/{tpl.relative_to(pkg_dir).as_posix()}:{line}")
+            add(
+                m.group("ctx"),
+                m.group("msg"),
+                None,
+                f"{pkg_label}/{tpl.relative_to(pkg_dir).as_posix()}:{line}",
+            )
         if re.search(r"\{%\s*blocktrans", text):
             unextractable.append(f"{pkg_label}/{tpl.relative_to(pkg_dir).as_posix()} (blocktrans)")
     return list(found.values()), unextractable
@@ -411,7 +461,7 @@ def load_sources() -> list[Source]:
             label = name if domain == "django" else f"{name} ({domain})"
             en = locale / "en" / "LC_MESSAGES" / f"{domain}.po"
             th = locale / LANG / "LC_MESSAGES" / f"{domain}.po"
-            src = Source(label, domain)
+            src = Source(label, domain, ref_prefix="django/")
             if not en.exists():
                 src.skipped, src.note = True, f"no English catalogue at {en}"
             else:
@@ -437,7 +487,9 @@ def load_sources() -> list[Source]:
                 src.note = "no locale directory: skipped"
                 if strings:
                     src.note += " (its source has %d translatable string(s): %s)" % (
-                        len(strings), ", ".join(repr(e.msgid) for e in strings[:5]))
+                        len(strings),
+                        ", ".join(repr(e.msgid) for e in strings[:5]),
+                    )
                 sources.append(src)
                 continue
             th = locale / LANG / "LC_MESSAGES" / "django.po"
@@ -507,13 +559,18 @@ def merge(sources: list[Source], domain: str) -> tuple[list[Entry], list[str]]:
         if src.domain != domain:
             continue
         for en in gaps(src):
+            refs = [src.ref_prefix + r for r in en.references]
             if en.key in result:
-                result[en.key].references.append(src.name.replace(" ", "_"))
+                result[en.key].references += [r for r in refs if r not in result[en.key].references]
                 continue
-            new = Entry(msgid=en.msgid, msgctxt=en.msgctxt, msgid_plural=en.msgid_plural,
-                        flags=[f for f in en.flags if f != "fuzzy"],
-                        extracted_comments=list(en.extracted_comments),
-                        references=[src.name.replace(" ", "_")])
+            new = Entry(
+                msgid=en.msgid,
+                msgctxt=en.msgctxt,
+                msgid_plural=en.msgid_plural,
+                flags=[f for f in en.flags if f != "fuzzy"],
+                extracted_comments=list(en.extracted_comments),
+                references=refs,
+            )
             old = ours.get(en.key)
             if old is not None:
                 new.translator_comments = list(old.translator_comments)
@@ -524,7 +581,7 @@ def merge(sources: list[Source], domain: str) -> tuple[list[Entry], list[str]]:
                 other = django_thai(sources, domain, en.key)
                 texts = other[1].translations() if other else [""]
                 if other:
-                    new.translator_comments = [f"from Django's Thai for {other[0]}"]
+                    new.translator_comments = [f"reused: the Thai of {other[0]}"]
             if new.msgid_plural is not None:
                 new.msgstr_plural = {0: texts[0] if texts else ""}
             else:
@@ -558,10 +615,12 @@ def compile_po(domain: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--list", action="store_true", help="print every gap msgid")
-    parser.add_argument("--update", action="store_true",
-                        help="merge the gaps into our .po files and compile them")
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 if a gap has no translation in our catalogue")
+    parser.add_argument(
+        "--update", action="store_true", help="merge the gaps into our .po files and compile them"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if a gap has no translation in our catalogue"
+    )
     args = parser.parse_args(argv)
 
     sources = load_sources()
@@ -573,34 +632,50 @@ def main(argv: list[str] | None = None) -> int:
             if entries:
                 write_po(out_path(domain), domain, entries)
                 compile_po(domain)
-                print(f"wrote {out_path(domain).relative_to(ROOT)} ({len(entries)} entries) "
-                      "and its .mo")
+                print(
+                    f"wrote {out_path(domain).relative_to(ROOT)} ({len(entries)} entries) "
+                    "and its .mo"
+                )
 
     ours = {d: load_ours(d) for d in ("django", "djangojs")}
     width = max(len(s.name) for s in sources)
-    print(f"{'catalogue':<{width}}  {'msgids':>6}  {'gaps':>5}  {'filled':>6}  {'left':>5}")
+    print("gaps: msgids without a Thai translation in the package's own catalogue; elsewhere:")
+    print("of those, translated by another catalogue of the same domain (shown in Thai anyway);")
+    print("filled/left: translated or not in locale/admin/th/LC_MESSAGES/")
+    print(
+        f"{'catalogue':<{width}}  {'msgids':>6}  {'gaps':>5}  {'elsewhere':>9}  {'filled':>6}  "
+        f"{'left':>5}"
+    )
     total_gaps = total_left = 0
     left_all: list[tuple[str, Entry]] = []
     for src in sources:
         if src.skipped:
-            print(f"{src.name:<{width}}  {'-':>6}  {'-':>5}  {'-':>6}  {'-':>5}  {src.note}")
+            print(
+                f"{src.name:<{width}}  {'-':>6}  {'-':>5}  {'-':>9}  {'-':>6}  {'-':>5}  {src.note}"
+            )
             continue
         g = gaps(src)
-        left = [e for e in g if not (e.key in ours[src.domain]
-                                     and ours[src.domain][e.key].translated())]
+        left = [
+            e for e in g if not (e.key in ours[src.domain] and ours[src.domain][e.key].translated())
+        ]
+        elsewhere = [e for e in g if django_thai(sources, src.domain, e.key)]
         total_gaps += len(g)
         total_left += len(left)
         left_all += [(src.name, e) for e in left]
         note = f"  {src.note}" if src.note else ""
-        print(f"{src.name:<{width}}  {len(src.english):>6}  {len(g):>5}  "
-              f"{len(g) - len(left):>6}  {len(left):>5}{note}")
+        print(
+            f"{src.name:<{width}}  {len(src.english):>6}  {len(g):>5}  {len(elsewhere):>9}  "
+            f"{len(g) - len(left):>6}  {len(left):>5}{note}"
+        )
         if args.list:
             for e in g:
-                mark = "  " if e not in left else "! "
+                mark = "! " if e in left else "  "
                 ctx = f"[{e.msgctxt}] " if e.msgctxt is not None else ""
                 print(f"    {mark}{ctx}{e.msgid!r}")
-    print(f"{'total':<{width}}  {'':>6}  {total_gaps:>5}  {total_gaps - total_left:>6}  "
-          f"{total_left:>5}")
+    print(
+        f"{'total':<{width}}  {'':>6}  {total_gaps:>5}  {'':>9}  {total_gaps - total_left:>6}  "
+        f"{total_left:>5}"
+    )
     overrides = [e for d in ours.values() for e in d.values() if is_override(e)]
     print(f"overrides of Django's existing Thai: {len(overrides)}")
     if args.check and left_all:

@@ -81,10 +81,13 @@ def _utf8_locale():
 
 
 def _ensure_database(server, name: str) -> None:
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")
+    # `name` is our constant, never user input.
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")  # noqa: S608
     if "(1 row)" not in exists:
-        server.psql(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' '
-                    f"LC_COLLATE '{UTF8_CTYPE}' LC_CTYPE '{UTF8_CTYPE}';")
+        server.psql(
+            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+            f"LC_COLLATE '{UTF8_CTYPE}' LC_CTYPE '{UTF8_CTYPE}';"
+        )
 
 
 CTYPE_QUERY = (

@@ -110,9 +110,7 @@ def csv_response(export: Export) -> StreamingHttpResponse:
         (line.encode("utf-8") for line in csv_lines(export)),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = content_disposition_header(
-        True, _filename(export, "csv")
-    )
+    response["Content-Disposition"] = content_disposition_header(True, _filename(export, "csv"))
     return response
 
 

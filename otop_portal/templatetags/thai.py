@@ -1,14 +1,32 @@
-"""Template filters for Thai readers (placeholder: being written in full)."""
+"""Template filters for Thai readers: B.E. dates, baht, national IDs.
+
+    {% load thai %}
+    {{ fair.starts_on|thaidate }}          7 มีนาคม 2568
+    {{ account.last_login|thaidate_short }} 7 มี.ค. 68
+    {{ entry.created_at|thaidatetime }}    7 มีนาคม 2568 14:30 น.
+    {{ loan.amount|baht }}                 1,234.50 บาท
+    {{ receipt.total|bahttext }}           หนึ่งพันสองร้อยสามสิบสี่บาทห้าสิบสตางค์
+    {{ member.national_id|national_id }}   1-2345-67890-12-1
+    {{ member.national_id|national_id_masked }} X-XXXX-XXXXX-12-1
+
+Empty values (None, "") render as "", so `|default:"—"` can follow. A stored ID
+that is not 13 digits renders as it is (masked: as ""), never as an error. Wrong
+types (a float amount, a string date) are programming mistakes and raise.
+"""
 
 from django import template
+from django.core.exceptions import ValidationError
 
-from otop_portal.lib.thaidate import format_numeric_date
+from otop_portal.lib import money, natid, thaidate
 
 register = template.Library()
 
 
+def _is_empty(value) -> bool:
+    return value is None or value == ""
+
+
 @register.filter
-def thaidate_short(value):
-    if not value:
-        return ""
-    return format_numeric_date(value.date() if hasattr(value, "date") else value)
+def thaidate(value):
+    """7 มีนาคม 2568 (a datetime shows its Bangkok date)."""
+    return "" if _is_empty(value) else thaidate.format_thai_date(value)

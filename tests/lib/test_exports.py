@@ -1,0 +1,150 @@
+"""The shared export mechanism: Excel-safe CSV and XLSX, scoped like the pages."""
+
+import codecs
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from members.models import Function, User
+from otop_portal.lib import exports
+from otop_portal.lib.exports import Column, Export, csv_response, format_cell, guard
+from tests.factories import UserFactory
+
+
+def _csv_rows(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content)
+    assert body.startswith(codecs.BOM_UTF8)
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("dangerous", ["=1+1", "+66812345678", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_a_cell_that_could_become_a_formula_is_made_text(dangerous):
+    assert guard(dangerous) == "'" + dangerous
+
+
+def test_ordinary_text_and_thai_pass_unchanged():
+    assert guard("สมชาย ใจดี") == "สมชาย ใจดี"
+    assert guard("a=b") == "a=b"
+
+
+def test_values_are_formatted_for_thai_readers():
+    assert format_cell(Decimal("1234.5"), "decimal") == "1234.50"
+    assert format_cell(date(2025, 10, 25), "date") == "25/10/2568"
+    bangkok = datetime(2025, 10, 25, 7, 30, tzinfo=ZoneInfo("UTC"))
+    assert format_cell(bangkok, "datetime") == "25/10/2568 14:30"
+    assert format_cell(None, "text") == ""
+    assert format_cell(-5, "int") == "-5", "numbers are not mistaken for formulas"
+
+
+def test_csv_starts_with_a_byte_order_mark_and_keeps_thai(db):
+    export = Export("ทดสอบ", [Column("ชื่อ", lambda row: row)], ["สระแก้ว", "=HYPERLINK()"])
+    rows = _csv_rows(csv_response(export))
+    assert rows == [["ชื่อ"], ["สระแก้ว"], ["'=HYPERLINK()"]]
+
+
+def test_the_file_name_is_thai_and_dated_in_the_buddhist_era(db):
+    with translation.override("th"):
+        response = csv_response(Export("บัญชีผู้ใช้", [Column("x", str)], []))
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=utf-8''" in disposition
+    assert "%E0%B8%9A%E0%B8%B1%E0%B8%8D" in disposition  # "บัญ" percent-encoded
+    assert ".csv" in disposition
+
+
+def test_an_export_shows_only_what_the_users_pages_show(district_member, other_district_member):
+    export = Export(
+        "x", [Column("u", lambda u: u.username)], User.objects.for_user(district_member)
+    )
+    assert _csv_rows(csv_response(export))[1:] == [["member"]]
+
+
+def _account_export(client):
+    return client.get(reverse("members:account_export", args=["csv"]))
+
+
+def test_the_accounts_export_lists_every_account_for_staff(client, staff, district_member):
+    district_member.groups.add(Group.objects.get(name=Function.SAVINGS_TREASURER))
+    client.force_login(staff)
+    with translation.override("en"):
+        rows = _csv_rows(_account_export(client))
+    header, *body = rows
+    assert header[:3] == ["Username", "Name", "Role"]
+    member_row = next(row for row in body if row[0] == "member")
+    assert member_row[3] == "Mueang Sa Kaeo" or member_row[3] == "เมืองสระแก้ว"
+    assert "Savings treasurer" in member_row[4]
+    assert len(body) == User.objects.count()
+
+
+def test_the_accounts_export_follows_the_list_filters(client, staff, district_member, officer):
+    client.force_login(staff)
+    response = client.get(
+        reverse("members:account_export", args=["csv"]), {"role": "network_officer"}
+    )
+    assert [row[0] for row in _csv_rows(response)[1:]] == ["officer"]
+
+
+def test_the_accounts_export_takes_the_same_number_of_queries_for_1_or_30_rows(
+    client, staff, django_assert_max_num_queries, django_assert_num_queries
+):
+    client.force_login(staff)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        b"".join(_account_export(client).streaming_content)
+    treasurer = Group.objects.get(name=Function.SAVINGS_TREASURER)
+    for user in UserFactory.create_batch(30):
+        user.groups.add(treasurer)
+    with CaptureQueriesContext(connection) as many:
+        rows = _csv_rows(_account_export(client))
+    assert len(rows) == 32
+    assert len(many) == len(one)
+
+
+def test_xlsx_keeps_ids_and_phone_numbers_as_text(client, staff, district_member):
+    district_member.phone = "0812345678"
+    district_member.save()
+    client.force_login(staff)
+    response = client.get(reverse("members:account_export", args=["xlsx"]))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.active
+    phones = [row[6] for row in sheet.iter_rows(min_row=2)]
+    cell = next(c for c in phones if c.value == "0812345678")
+    assert cell.data_type == "s"
+    assert cell.number_format == "@"
+
+
+def test_xlsx_is_refused_with_a_thai_message_past_the_row_limit(
+    client, staff, district_member, monkeypatch
+):
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 1)
+    client.force_login(staff)
+    with translation.override("th"):
+        response = client.get(reverse("members:account_export", args=["xlsx"]))
+    assert response.status_code == 400
+    assert "CSV" in response.content.decode()
+    assert "Excel" in response.content.decode()
+
+
+def test_an_unknown_format_is_not_found(client, staff):
+    client.force_login(staff)
+    assert client.get(reverse("members:account_export", args=["pdf"])).status_code == 404
+
+
+def test_csv_is_streamed_row_by_row_from_a_server_side_iterator(staff):
+    request = RequestFactory().get("/")
+    request.user = staff
+    export = Export("x", [Column("u", lambda u: u.username)], User.objects.all())
+    lines = exports.csv_lines(export)
+    assert next(lines).startswith("\ufeff")  # the header comes before any row is read
