@@ -131,7 +131,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 # --- Language and time ------------------------------------------------------------
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own catalogue first, then the Thai strings Django itself lacks (locale/admin).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "admin"]
 USE_I18N = True
 TIME_ZONE = "Asia/Bangkok"
 USE_TZ = True

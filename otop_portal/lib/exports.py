@@ -25,6 +25,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from otop_portal.lib.thaidate import format_numeric_date, format_numeric_datetime
@@ -96,19 +97,22 @@ class _Echo:
         return value
 
 
-def csv_lines(export: Export) -> Iterable[str]:
+def csv_lines(export: Export, language: str | None = None) -> Iterable[str]:
+    """The CSV text, a line at a time. A streamed response is written after the view
+    has returned, so the request's language is passed in and held while writing."""
     writer = csv.writer(_Echo())
-    yield codecs.BOM_UTF8.decode("utf-8") + writer.writerow(
-        [guard(str(column.header)) for column in export.columns]
-    )
-    for row in _iterate(export.rows):
-        yield writer.writerow([format_cell(c.value(row), c.kind) for c in export.columns])
+    with translation.override(language or translation.get_language()):
+        yield codecs.BOM_UTF8.decode("utf-8") + writer.writerow(
+            [guard(str(column.header)) for column in export.columns]
+        )
+        for row in _iterate(export.rows):
+            yield writer.writerow([format_cell(c.value(row), c.kind) for c in export.columns])
 
 
 def csv_response(export: Export) -> StreamingHttpResponse:
+    lines = csv_lines(export, translation.get_language())
     response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in csv_lines(export)),
-        content_type="text/csv; charset=utf-8",
+        (line.encode("utf-8") for line in lines), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = content_disposition_header(True, _filename(export, "csv"))
     return response

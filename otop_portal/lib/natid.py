@@ -1,8 +1,9 @@
 """Thai national ID numbers (เลขประจำตัวประชาชน): check, store, show.
 
 13 digits; the last is a check digit: the first 12 digits weighted 13, 12, … 2,
-summed, and check = (11 − sum mod 11) mod 10. It catches every single mistyped
-digit, so a typo is refused at the form rather than found on a payout list.
+summed, and check = (11 − sum mod 11) mod 10. It catches most mistyped digits
+(not all: the third digit weighs 11, and sums 0 and 10 mod 11 share check digit
+1), so most typos are refused at the form rather than found on a payout list.
 
 Stored as 13 plain digits; shown in the card's 1-4-5-2-1 grouping
 (1-2345-67890-12-1) or, where the full number is not needed, masked as
@@ -27,7 +28,9 @@ _GROUPS = (1, 4, 5, 2, 1)
 
 def check_digit(first_twelve: str) -> int:
     """The check digit of the first 12 digits of a national ID."""
-    total = sum(int(digit) * weight for digit, weight in zip(first_twelve, range(13, 1, -1)))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_twelve, range(13, 1, -1), strict=True)
+    )
     return (11 - total % 11) % 10
 
 

@@ -40,11 +40,11 @@ def test_it_writes_thai_month_names_in_full():
 
 @pytest.mark.parametrize(
     ("month", "abbreviation"),
-    enumerate(
+    list(enumerate(
         ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
          "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."],
         start=1,
-    ),
+    )),
 )  # fmt: skip
 def test_it_abbreviates_every_thai_month(month, abbreviation):
     with override("th"):
@@ -139,9 +139,7 @@ def test_it_refuses_years_outside_the_be_range(typed):
     error = _error(typed)
     assert error.code == "year_range"
     with override("en"):
-        assert error.messages == [
-            f"Year {typed[-4:]} is not a B.E. year between 2400 and 2700."
-        ]
+        assert error.messages == [f"Year {typed[-4:]} is not a B.E. year between 2400 and 2700."]
 
 
 @pytest.mark.parametrize("typed", ["31/02/2568", "29/02/2568", "25/13/2568", "00/10/2568"])
