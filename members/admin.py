@@ -50,8 +50,18 @@ class AccountCreationForm(AccountFormMixin, UserCreationForm):
 class AccountChangeForm(AccountFormMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
-        fields = ("username", "password", "first_name", "last_name", "email", "phone", "role",
-                  "district", "groups", "is_active")
+        fields = (
+            "username",
+            "password",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "role",
+            "district",
+            "groups",
+            "is_active",
+        )
 
 
 @admin.register(User)

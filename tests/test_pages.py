@@ -69,8 +69,11 @@ def test_a_member_changes_their_own_password(client, district_member):
     client.force_login(district_member)
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "ใหม่-รหัสผ่าน-2568",
-         "new_password2": "ใหม่-รหัสผ่าน-2568"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "ใหม่-รหัสผ่าน-2568",
+            "new_password2": "ใหม่-รหัสผ่าน-2568",
+        },
     )
     assert response.status_code == 302
     district_member.refresh_from_db()
@@ -82,8 +85,11 @@ def test_a_wrong_old_password_is_refused_with_a_message(client, district_member)
     with translation.override("th"):
         response = client.post(
             reverse("password_change"),
-            {"old_password": "wrong", "new_password1": "x-new-password-2568",
-             "new_password2": "x-new-password-2568"},
+            {
+                "old_password": "wrong",
+                "new_password1": "x-new-password-2568",
+                "new_password2": "x-new-password-2568",
+            },
         )
     assert response.status_code == 200
     assert response.context["form"].errors["old_password"]
@@ -97,8 +103,9 @@ def test_logging_in_lands_on_the_home_page(client, district_member):
     assert response["Location"] == reverse("home")
 
 
-def test_repeated_failed_logins_lock_the_account_with_a_thai_message(client, district_member,
-                                                                     settings):
+def test_repeated_failed_logins_lock_the_account_with_a_thai_message(
+    client, district_member, settings
+):
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("login"), {"username": "member", "password": "wrong"})
     response = client.post(reverse("login"), {"username": "member", "password": PASSWORD})
@@ -132,9 +139,13 @@ def test_public_pages_carry_a_strict_content_security_policy(client, db, name):
 def test_no_page_has_inline_script_or_style(client, staff):
     """The CSP would block them; this finds them before a browser does."""
     client.force_login(staff)
-    urls = [reverse("home"), reverse("about"), reverse("members:account_list"),
-            reverse("members:district_detail", args=[OWN_DISTRICT]),
-            reverse("password_change")]
+    urls = [
+        reverse("home"),
+        reverse("about"),
+        reverse("members:account_list"),
+        reverse("members:district_detail", args=[OWN_DISTRICT]),
+        reverse("password_change"),
+    ]
     for url in urls:
         page = _page(client, url)
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url

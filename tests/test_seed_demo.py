@@ -32,8 +32,12 @@ def test_it_runs_with_debug_off_only_when_told_explicitly(db, settings):
 def test_it_prints_one_login_per_persona(db, settings):
     output = _seed(settings)
     assert DEMO_PASSWORD in output
-    for username in ["cdd.staff", "officer.savings", "mueangsakaeo.chair",
-                     "aranyaprathet.secretary"]:
+    for username in [
+        "cdd.staff",
+        "officer.savings",
+        "mueangsakaeo.chair",
+        "aranyaprathet.secretary",
+    ]:
         assert username in output
 
 
@@ -46,14 +50,18 @@ def test_every_persona_and_function_has_a_login(db, settings):
         holder = User.objects.filter(groups__name=function, role=Role.NETWORK_OFFICER)
         assert holder.exists(), function
     assert User.objects.get(username="mueangsakaeo.secretary").has_function(
-        Function.SAVINGS_TREASURER)
+        Function.SAVINGS_TREASURER
+    )
     assert User.objects.get(username="mueangsakaeo.chair").check_password(DEMO_PASSWORD)
 
 
 def test_running_it_twice_gives_the_same_data(db, settings):
     _seed(settings)
-    first = list(User.objects.order_by("username").values_list("username", "first_name",
-                                                               "district"))
+    first = list(
+        User.objects.order_by("username").values_list("username", "first_name", "district")
+    )
     _seed(settings)
-    assert list(User.objects.order_by("username").values_list("username", "first_name",
-                                                              "district")) == first
+    assert (
+        list(User.objects.order_by("username").values_list("username", "first_name", "district"))
+        == first
+    )

@@ -550,7 +550,11 @@ def django_thai(sources: list[Source], domain: str, key) -> tuple[str, Entry] | 
 def merge(sources: list[Source], domain: str) -> tuple[list[Entry], list[str]]:
     """Our catalogue for domain: every gap (translated where we have it) and the overrides."""
     ours = load_ours(domain)
-    english_keys = {e.key for s in sources if s.domain == domain and s.english for e in s.english}
+    english: dict[tuple[str | None, str], tuple[Source, Entry]] = {}
+    for s in sources:
+        if s.domain == domain and s.english:
+            for e in s.english:
+                english.setdefault(e.key, (s, e))
     result: dict[tuple[str | None, str], Entry] = {}
     notes: list[str] = []
     for src in sources:
@@ -588,8 +592,14 @@ def merge(sources: list[Source], domain: str) -> tuple[list[Entry], list[str]]:
     for key, old in ours.items():
         if key in result:
             continue
-        if is_override(old) and key in english_keys:
+        if is_override(old) and key in english:
+            src, en = english[key]
+            old.references = [src.ref_prefix + r for r in en.references]
+            old.extracted_comments = list(en.extracted_comments)
             result[key] = old
+            theirs = django_thai(sources, domain, key)
+            if theirs and theirs[1].translations()[:1] == old.translations()[:1]:
+                notes.append(f"override now equals Django's own Thai, could go: {key[1]!r}")
         elif is_override(old):
             notes.append(f"override of a msgid Django no longer has, dropped: {key[1]!r}")
         else:

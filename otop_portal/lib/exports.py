@@ -23,9 +23,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from otop_portal.lib.thaidate import format_numeric_date, format_numeric_datetime

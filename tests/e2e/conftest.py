@@ -60,8 +60,12 @@ def phone(browser, live_server, geography):
     context = browser.new_context(viewport=PHONE, locale="th-TH", base_url=live_server.url)
     page = context.new_page()
     violations = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
     assert violations == [], violations

@@ -1,0 +1,1 @@
+"""Benchmarks: named scenarios timed against a yardstick measured in the same run."""
