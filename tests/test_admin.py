@@ -18,7 +18,7 @@ from tests.conftest import OWN_DISTRICT
         ("staff", True),
     ],
 )
-def test_admin_turns_away_everyone_but_provincial_staff(request, client, persona, allowed):
+def test_admin_turns_away_everyone_but_provincial_staff(request, client, db, persona, allowed):
     client.force_login(request.getfixturevalue(persona))
     response = client.get(reverse("admin:index"))
     if allowed:

@@ -44,14 +44,18 @@ def browser():
         if os.environ.get("E2E_REQUIRED") == "1":
             pytest.fail(f"E2E_REQUIRED=1 but {reason}")
         pytest.skip(reason)
-    # Playwright's sync API runs an event loop; the live server's ORM calls are safe here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an event loop in this thread, which Django would take
+    # for async code; the ORM calls made here are synchronous, so allow them meanwhile.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

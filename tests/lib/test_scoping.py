@@ -25,7 +25,7 @@ def test_a_district_member_sees_only_their_district(district_member):
 
 
 @pytest.mark.parametrize("persona", ["officer", "staff"])
-def test_officers_and_staff_see_every_district(request, persona):
+def test_officers_and_staff_see_every_district(request, db, persona):
     user = request.getfixturevalue(persona)
     assert District.objects.for_user(user).count() == District.objects.count() > 900
 
