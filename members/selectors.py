@@ -21,24 +21,11 @@ def subdistricts_of(district: District) -> QuerySet[Subdistrict]:
     return Subdistrict.objects.filter(district=district).order_by("code")
 
 
-def accounts_for(user, *, role: str = "", district: str = "", active: str = "", q: str = ""):
-    """Accounts as provincial staff list and export them, filtered."""
-    accounts = (
+def accounts_for(user) -> QuerySet[User]:
+    """Accounts as provincial staff list and export them."""
+    return (
         User.objects.for_user(user)
         .select_related("district")
         .prefetch_related("groups")
         .order_by("username")
     )
-    if role:
-        accounts = accounts.filter(role=role)
-    if district:
-        accounts = accounts.filter(district_id=district)
-    if active in ("1", "0"):
-        accounts = accounts.filter(is_active=active == "1")
-    if q:
-        from django.db.models import Q
-
-        accounts = accounts.filter(
-            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
-        )
-    return accounts

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from members import exports, selectors
-from members.forms import AccountFilterForm
+from members.filters import AccountFilter
 from members.models import District
 from otop_portal.lib.exports import export_response
 from otop_portal.lib.scoping import get_for_user, staff_required
@@ -20,18 +20,23 @@ def district_detail(request, code):
     )
 
 
+def _accounts(request) -> AccountFilter:
+    return AccountFilter(
+        request.GET, queryset=selectors.accounts_for(request.user), user=request.user
+    )
+
+
 @require_safe
 @staff_required
 def account_list(request):
-    form = AccountFilterForm(request.GET or None, user=request.user)
-    accounts = selectors.accounts_for(request.user, **form.filters())
-    page = Paginator(accounts, 50).get_page(request.GET.get("page"))
+    accounts = _accounts(request)
+    page = Paginator(accounts.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "members/account_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": accounts.form, "page": page, "query": query.urlencode()},
     )
 
 
@@ -40,6 +45,4 @@ def account_list(request):
 def account_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    form = AccountFilterForm(request.GET or None, user=request.user)
-    accounts = selectors.accounts_for(request.user, **form.filters())
-    return export_response(request, exports.accounts_export(accounts), fmt)
+    return export_response(request, exports.accounts_export(_accounts(request).qs), fmt)
