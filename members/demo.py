@@ -21,23 +21,23 @@ LAST_NAMES = ["แก้วมณี", "ทองดี", "ศรีสุข", 
 
 def seed_accounts() -> list[DemoLogin]:
     _account("cdd.staff", "อรุณี", "พัฒนชุมชน", Role.PROVINCIAL_STAFF, None, [])
-    logins = [DemoLogin("cdd.staff", "provincial CDD staff", "Django admin and every page")]
+    logins = [DemoLogin("cdd.staff", str(Role.PROVINCIAL_STAFF.label), "Django admin")]
     for username, first, last, functions in OFFICERS:
         _account(username, first, last, Role.NETWORK_OFFICER, None, functions)
         labels = ", ".join(str(f.label) for f in functions)
-        logins.append(DemoLogin(username, "network officer", labels))
+        logins.append(DemoLogin(username, str(Role.NETWORK_OFFICER.label), labels))
     districts = District.objects.filter(province_id=settings.PORTAL_PROVINCE_CODE).order_by("code")
     for index, district in enumerate(districts):
         slug = district.name_en.lower().replace(" ", "")
-        for seat, offset in (("chair", 0), ("secretary", 4)):
+        for seat, seat_th, offset in (("chair", "ประธาน", 0), ("secretary", "เลขานุการ", 4)):
             # The secretary of Mueang Sa Kaeo also collects savings for the district.
             functions = [Function.SAVINGS_TREASURER] if (index, seat) == (0, "secretary") else []
             name = (FIRST_NAMES[(index + offset) % 9], LAST_NAMES[(index + offset) % 9])
             _account(f"{slug}.{seat}", *name, Role.DISTRICT_MEMBER, district, functions)
-            detail = f"{district.name_th} {seat}"
+            detail = f"{seat_th} อ.{district.name_th}"
             if functions:
                 detail += ", " + ", ".join(str(f.label) for f in functions)
-            logins.append(DemoLogin(f"{slug}.{seat}", "district member", detail))
+            logins.append(DemoLogin(f"{slug}.{seat}", str(Role.DISTRICT_MEMBER.label), detail))
     return logins
 
 

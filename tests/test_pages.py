@@ -152,3 +152,16 @@ def test_no_page_has_inline_script_or_style(client, staff):
         assert not re.search(r"\sstyle=", page), url
         assert not re.search(r"<style", page), url
         assert not re.search(r"\son[a-z]+=", page), url
+
+
+def test_thai_is_shown_even_to_a_browser_that_asks_for_english(client, district_member):
+    client.force_login(district_member)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="th">' in page
+    assert "อำเภอของคุณ" in page
+
+
+def test_the_chosen_language_is_kept_in_a_cookie(client, db):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert client.cookies["django_language"].value == "en"
+    assert '<html lang="en">' in client.get(reverse("login")).content.decode()

@@ -32,6 +32,7 @@ class Command(BaseCommand):
     def _print_logins(self, logins):
         width = max((len(login.username) for login in logins), default=8)
         self.stdout.write(f"Demo data ready. Every demo login's password: {DEMO_PASSWORD}")
+        self.stdout.write("ข้อมูลตัวอย่างพร้อมแล้ว รหัสผ่านของทุกบัญชีตัวอย่าง: " + DEMO_PASSWORD)
         for login in logins:
             detail = f" ({login.detail})" if login.detail else ""
             self.stdout.write(f"  {login.username.ljust(width)}  {login.persona}{detail}")
