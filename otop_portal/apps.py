@@ -1,8 +1,12 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.utils.translation import gettext_lazy as _
+from pghistory.apps import PGHistoryConfig
 
 
 class PortalConfig(AppConfig):
+    default = True  # this module also holds the configs below
     name = "otop_portal"
     verbose_name = "OTOP portal"
 
@@ -21,3 +25,12 @@ def _check_new_database(sender, connection, **kwargs):
 
     check_character_type(connection)
     _checked.add(connection.alias)
+
+
+# Third-party apps under Thai names in the admin (their own configs have none).
+class LoginAttemptsConfig(AxesAppConfig):
+    verbose_name = _("Login attempts")
+
+
+class HistoryConfig(PGHistoryConfig):
+    verbose_name = _("Change history")

@@ -45,9 +45,9 @@ INSTALLED_APPS = [
     "template_partials",
     "django_filters",
     "pgtrigger",
-    "pghistory",
+    "otop_portal.apps.HistoryConfig",  # pghistory, under a Thai name
     "pghistory.admin",
-    "axes",
+    "otop_portal.apps.LoginAttemptsConfig",  # django-axes, under a Thai name
     "csp",
     "otop_portal",
     "members",

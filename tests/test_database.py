@@ -103,3 +103,11 @@ def test_the_embedded_server_keeps_its_data_between_runs(tmp_path):
         )
     finally:
         server.cleanup()
+
+
+def test_the_portal_checked_the_character_type_on_its_first_connection(db):
+    from otop_portal.apps import _checked
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    assert connection.alias in _checked
