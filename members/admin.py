@@ -1,6 +1,7 @@
 """Django admin for provincial staff: accounts, and the geography (read-only)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
@@ -10,6 +11,7 @@ from django.utils.translation import ngettext
 
 from members import services
 from members.models import District, Function, Province, Subdistrict, User
+from otop_portal.lib.thaidate import format_thai_datetime
 
 
 class FunctionChoiceField(forms.ModelMultipleChoiceField):
@@ -75,20 +77,20 @@ class UserAdmin(DjangoUserAdmin):
         "district",
         "functions_display",
         "is_active",
-        "last_login",
+        "last_login_display",
     )
-    list_filter = ("role", "district", "is_active", "groups")
+    list_filter = ("role", ("district", admin.RelatedOnlyFieldListFilter), "is_active", "groups")
     list_select_related = ("district",)
     search_fields = ("username", "first_name", "last_name", "email", "phone")
     ordering = ("username",)
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login_display", "date_joined_display")
     filter_horizontal = ()
     actions = ["deactivate_accounts", "activate_accounts"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "email", "phone")}),
         (_("Role and reach"), {"fields": ("role", "district", "groups", "is_active")}),
-        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login_display", "date_joined_display")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
@@ -98,6 +100,23 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "district":
+            # The portal's province, not all 928 districts of the country.
+            kwargs["queryset"] = District.objects.filter(
+                province_id=settings.PORTAL_PROVINCE_CODE
+            ).order_by("code")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # Django's admin would show C.E. years; every date the portal shows is B.E.
+    @admin.display(description=_("Last login"), ordering="last_login")
+    def last_login_display(self, user):
+        return format_thai_datetime(user.last_login, short=True) if user.last_login else "—"
+
+    @admin.display(description=_("Date joined"), ordering="date_joined")
+    def date_joined_display(self, user):
+        return format_thai_datetime(user.date_joined, short=True)
 
     @admin.display(description=_("Functions"))
     def functions_display(self, user):

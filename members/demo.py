@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from members.models import District, Function, Role, User
-from otop_portal.lib.demo import DEMO_PASSWORD, DemoLogin
+from otop_portal.lib.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, DemoLogin
 
 # (username, first name, last name, functions) for the network officers: one per
 # function, so every second-approver flow has two different people to try.
@@ -50,7 +50,7 @@ def _account(username, first_name, last_name, role, district, functions):
             "role": role,
             "district": district,
             "is_active": True,
-            "email": f"{username}@demo.otop.local",
+            "email": f"{username}@{DEMO_EMAIL_DOMAIN}",
         },
     )
     user.set_password(DEMO_PASSWORD)

@@ -8,10 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from otop_portal.lib.history import track
+from otop_portal.lib.language import reads_english
 from otop_portal.lib.scoping import ScopedQuerySet
 
 
@@ -29,7 +29,7 @@ class NamedArea(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "th").startswith("en") and self.name_en:
+        if reads_english() and self.name_en:
             return self.name_en
         return self.name_th
 

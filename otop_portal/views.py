@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from otop_portal.lib.sections import HOME, registry
 
@@ -28,7 +28,7 @@ def about(request):
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def health(request):
     """For the service monitor: 200 when the database answers, 503 when it does not."""
     try:

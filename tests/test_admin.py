@@ -158,3 +158,23 @@ def test_the_account_page_never_shows_the_password_hash_as_a_field(client, staff
     assert page.status_code == 200
     assert 'name="password"' not in page.content.decode()
     assert 'href="../password/"' in page.content.decode(), "a link to set a new password"
+
+
+def test_the_admin_shows_dates_in_the_buddhist_era(client, staff, district_member):
+    client.force_login(staff)
+    page = client.get(reverse("admin:members_user_change", args=[district_member.pk]))
+    from django.utils import translation
+
+    from otop_portal.lib.thaidate import format_thai_datetime
+
+    with translation.override("th"):
+        shown = format_thai_datetime(district_member.date_joined, short=True)
+    assert str(district_member.date_joined.year + 543)[-2:] in shown
+    assert shown in page.content.decode()
+
+
+def test_the_district_choice_offers_only_the_portals_province(client, staff):
+    client.force_login(staff)
+    form = client.get(reverse("admin:members_user_add")).context["adminform"].form
+    codes = {district.code for district in form.fields["district"].queryset}
+    assert codes == {f"270{n}" for n in range(1, 10)}

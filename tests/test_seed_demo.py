@@ -29,6 +29,15 @@ def test_it_runs_with_debug_off_only_when_told_explicitly(db, settings):
     assert User.objects.filter(username="cdd.staff").exists()
 
 
+def test_it_runs_on_a_server_database_that_holds_only_demo_accounts(db, settings, monkeypatch):
+    from otop_portal.lib import database
+
+    monkeypatch.setattr(database, "uses_embedded_database", lambda: False)
+    _seed(settings)
+    _seed(settings)
+    assert User.objects.filter(username="cdd.staff").exists()
+
+
 def test_it_prints_one_login_per_persona(db, settings):
     output = _seed(settings)
     assert DEMO_PASSWORD in output
@@ -65,3 +74,15 @@ def test_running_it_twice_gives_the_same_data(db, settings):
         list(User.objects.order_by("username").values_list("username", "first_name", "district"))
         == first
     )
+
+
+def test_it_refuses_a_server_database_that_holds_real_accounts(db, settings, monkeypatch):
+    from otop_portal.lib import database
+    from tests.factories import UserFactory
+
+    UserFactory(email="somchai@sakaeo.go.th")
+    settings.DEBUG = True
+    monkeypatch.setattr(database, "uses_embedded_database", lambda: False)
+    with pytest.raises(CommandError, match="1 accounts that are not demo accounts"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="cdd.staff").exists()

@@ -57,6 +57,12 @@ def database_config(*, base_dir: Path, conn_max_age: int) -> dict:
     return {**config, "ENGINE": ENGINE}
 
 
+def uses_embedded_database() -> bool:
+    from django.conf import settings
+
+    return bool(settings.DATABASES["default"].get("EMBEDDED_PGDATA"))
+
+
 def embedded_server_address(pgdata: str) -> tuple[str, int]:
     """Start (or find running) the embedded server; its socket folder and port."""
     if pgdata not in _started:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 DEMO_PASSWORD = "otop-demo-2568"  # noqa: S105 - printed for the demo, refused outside DEBUG
+# Demo accounts carry this email domain, which tells them from real ones.
+DEMO_EMAIL_DOMAIN = "demo.otop.local"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,14 @@ _seeders: dict[str, Seeder] = {}
 
 def register_seeder(seeder: Seeder) -> None:
     _seeders[seeder.key] = seeder
+
+
+def real_accounts() -> int:
+    """How many accounts the demo did not create."""
+    from django.contrib.auth import get_user_model
+
+    accounts = get_user_model().objects.exclude(email__endswith="@" + DEMO_EMAIL_DOMAIN)
+    return accounts.count()
 
 
 def seeders() -> list[Seeder]:

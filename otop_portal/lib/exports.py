@@ -124,12 +124,15 @@ def xlsx_response(export: Export) -> FileResponse:
     if _count(export.rows) > XLSX_MAX_ROWS:
         raise ExportTooLarge
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(export.filename)[:31] or "export")
+    sheet = workbook.create_sheet(title=_sheet_title(export.filename))
     sheet.append([str(column.header) for column in export.columns])
     for row in _iterate(export.rows):
         cells = []
         for column in export.columns:
             cell = WriteOnlyCell(sheet, value=_xlsx_value(column.value(row), column.kind))
+            if isinstance(cell.value, str):
+                # openpyxl takes a string starting with "=" for a formula; this one is text.
+                cell.data_type = "s"
             if column.kind == "id":
                 cell.number_format = "@"
             elif column.kind == "decimal":
@@ -148,14 +151,26 @@ def xlsx_response(export: Export) -> FileResponse:
 
 
 def _xlsx_value(value: Any, kind: str):
+    """A value as an XLSX cell: numbers as numbers; text, IDs and B.E. dates as text
+    cells, which a spreadsheet shows but never evaluates (so no apostrophe is needed)."""
     if value is None:
         return None
     if kind == "decimal":
         return Decimal(value).quantize(Decimal("0.01"))
     if kind == "int":
         return int(value)
-    # Text, IDs and B.E. dates go in as text; text is guarded as in CSV.
-    return format_cell(value, kind)
+    if kind in ("date", "datetime"):
+        return format_cell(value, kind)
+    return str(value)
+
+
+_FORBIDDEN_IN_SHEET_TITLES = set("[]:*?/\\")
+
+
+def _sheet_title(filename) -> str:
+    """Excel refuses sheet titles longer than 31 characters or with []:*?/\\ in them."""
+    title = "".join(" " if char in _FORBIDDEN_IN_SHEET_TITLES else char for char in str(filename))
+    return title.strip()[:31] or "export"
 
 
 def _count(rows: Iterable) -> int:
@@ -171,7 +186,7 @@ def _filename(export: Export, extension: str) -> str:
 
 
 def export_response(request, export: Export, fmt: str):
-    """The response for `?fmt=csv|xlsx`: the file, or a Thai page saying why not."""
+    """The response for `fmt` "csv" or "xlsx": the file, or a Thai page saying why not."""
     if fmt == "xlsx":
         try:
             return xlsx_response(export)

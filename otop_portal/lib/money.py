@@ -8,8 +8,9 @@ paper over.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import get_language
 from pythainlp.util import num_to_thaiword
+
+from otop_portal.lib.language import reads_english
 
 SATANG = Decimal("0.01")
 _MILLION = 1_000_000
@@ -49,7 +50,7 @@ def format_baht(value, *, unit: bool = True) -> str:
     text = f"{round_baht(value):,.2f}"
     if not unit:
         return text
-    english = (get_language() or "th").lower().startswith("en")
+    english = reads_english()
     return f"{text} {'baht' if english else 'บาท'}"
 
 

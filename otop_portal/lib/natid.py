@@ -16,10 +16,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from otop_portal.lib.language import THAI_DIGITS
+
 FORMAT_MESSAGE = _("Must be a 13-digit number.")
 CHECK_DIGIT_MESSAGE = _("This national ID number is not valid: check the last digit.")
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # What people type between the groups: spaces and any kind of dash.
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]")
 _THIRTEEN_DIGITS = re.compile(r"[0-9]{13}")
@@ -40,7 +41,7 @@ def normalize_national_id(text: str) -> str:
     left is not 13 digits; the check digit is validate_national_id's business."""
     if not isinstance(text, str):
         raise ValidationError(FORMAT_MESSAGE, code="format")
-    digits = _SEPARATORS.sub("", text.translate(_THAI_DIGITS))
+    digits = _SEPARATORS.sub("", text.translate(THAI_DIGITS))
     if not _THIRTEEN_DIGITS.fullmatch(digits):
         raise ValidationError(FORMAT_MESSAGE, code="format")
     return digits

@@ -20,8 +20,9 @@ from datetime import date, datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from otop_portal.lib.language import THAI_DIGITS, reads_english
 
 BE_OFFSET = 543
 # Typed years outside this range are mistakes, not dates the network deals with.
@@ -43,7 +44,6 @@ ENGLISH_MONTHS = (
 )  # fmt: skip
 ENGLISH_MONTHS_SHORT = tuple(name[:3] for name in ENGLISH_MONTHS)
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 FORMAT_MESSAGE = _("Enter the date as dd/mm/yyyy (B.E.), e.g. 25/10/2568.")
 NO_SUCH_DATE_MESSAGE = _(
@@ -51,12 +51,6 @@ NO_SUCH_DATE_MESSAGE = _(
 )
 CE_YEAR_MESSAGE = _("Year %(year)s looks like C.E.: did you mean %(be_year)s?")
 YEAR_RANGE_MESSAGE = _("Year %(year)s is not a B.E. year between 2400 and 2700.")
-
-
-def _english() -> bool:
-    """True when dates should read in English; Thai is the default (and the fallback
-    when translation is deactivated and there is no active language)."""
-    return (get_language() or "th").lower().startswith("en")
 
 
 def _local_date(value: date) -> date:
@@ -87,7 +81,7 @@ def format_thai_date(value: date, *, short: bool = False) -> str:
     day = _local_date(value)
     be_year = day.year + BE_OFFSET
     index = day.month - 1
-    if _english():
+    if reads_english():
         if short:
             return f"{day.day} {ENGLISH_MONTHS_SHORT[index]} {be_year % 100:02d}"
         return f"{day.day} {ENGLISH_MONTHS[index]} {be_year} BE"
@@ -102,7 +96,7 @@ def format_thai_datetime(value: datetime, *, short: bool = False) -> str:
         raise TypeError(f"format_thai_datetime needs a datetime, not {type(value).__name__}")
     local = timezone.localtime(value)
     text = f"{format_thai_date(local.date(), short=short)} {local:%H:%M}"
-    return text if _english() else f"{text} น."
+    return text if reads_english() else f"{text} น."
 
 
 def _month_names() -> dict[str, int]:
@@ -152,7 +146,7 @@ def parse_be_date(text: str) -> date:
     """
     if not isinstance(text, str):
         raise ValidationError(FORMAT_MESSAGE, code="invalid")
-    cleaned = _ERA_MARK.sub("", text.translate(_THAI_DIGITS).strip().lower()).strip()
+    cleaned = _ERA_MARK.sub("", text.translate(THAI_DIGITS).strip().lower()).strip()
     day, month, year = _split_typed_date(cleaned)
     if len(year) != 4:
         raise ValidationError(FORMAT_MESSAGE, code="invalid")

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from members.exports import accounts_export
 from members.models import Function, User
 from otop_portal.lib import exports
 from otop_portal.lib.exports import Column, Export, csv_response, format_cell, guard
@@ -62,11 +63,13 @@ def test_the_file_name_is_thai_and_dated_in_the_buddhist_era(db):
     assert ".csv" in disposition
 
 
-def test_an_export_shows_only_what_the_users_pages_show(district_member, other_district_member):
-    export = Export(
-        "x", [Column("u", lambda u: u.username)], User.objects.for_user(district_member)
-    )
-    assert _csv_rows(csv_response(export))[1:] == [["member"]]
+def test_the_accounts_export_starts_from_the_same_scoped_selector_as_the_page(
+    district_member, other_district_member
+):
+    from members.selectors import accounts_for
+
+    export = accounts_export(accounts_for(district_member))
+    assert [row[0] for row in _csv_rows(csv_response(export))[1:]] == ["member"]
 
 
 def _account_export(client):
@@ -165,3 +168,19 @@ def test_the_export_is_written_in_the_language_of_the_request(client, staff):
     with translation.override("en"):  # whatever is active while the file streams
         header = _csv_rows(response)[0]
     assert header[:3] == ["ชื่อผู้ใช้", "ชื่อ", "บทบาท"]
+
+
+def test_an_xlsx_text_cell_that_looks_like_a_formula_stays_text(client, staff, district_member):
+    district_member.first_name = '=HYPERLINK("http://x")'
+    district_member.save()
+    client.force_login(staff)
+    response = client.get(reverse("members:account_export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2)]
+    cell = next(c for c in names if str(c.value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s", "a string cell, never a formula"
+
+
+def test_a_sheet_title_drops_what_excel_forbids():
+    assert exports._sheet_title("บัญชี/ผู้ใช้ [2568]: *?") == "บัญชี ผู้ใช้  2568"
+    assert len(exports._sheet_title("ก" * 40)) == 31
