@@ -9,7 +9,7 @@ PORT ?= 8000
 # Anything after `make test ARGS=...` goes to pytest.
 ARGS ?=
 
-.PHONY: db-stop run test test-fast test-e2e lint format migrations-check messages messages-check check-deploy bench install clean-db help
+.PHONY: lock db-stop run test test-fast test-e2e lint format migrations-check messages messages-check check-deploy bench install clean-db help
 
 help:
 	@echo "make run               set up everything and serve the portal with demo data"
@@ -22,16 +22,23 @@ help:
 	@echo "make bench             run the benchmarks in bench/"
 	@echo "make db-stop           stop the embedded PostgreSQL (it keeps running between commands)"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3)."; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
 		{ echo "Python 3.11 is needed; $(PYTHON) is $$($(PYTHON) --version)."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): on Debian or Ubuntu, install python3.11-venv first."; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Pin what is installed now into constraints.txt (after changing pyproject.toml).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	{ echo "# Exact versions the suite was last run with; \`make install\` installs within them."; \
+	  echo "# Refresh with \`make lock\` after changing pyproject.toml."; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v -E "^(pip|setuptools)=="; } > constraints.txt
 
 run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input

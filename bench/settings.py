@@ -9,6 +9,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 from otop_portal.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+# Its own database, so a benchmark never drops a test run's database or the reverse.
+DATABASES["default"]["TEST"] = {"NAME": "bench_otop"}  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

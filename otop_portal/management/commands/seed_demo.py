@@ -46,8 +46,7 @@ class Command(BaseCommand):
     def _print_logins(self, logins):
         width = max((len(login.username) for login in logins), default=8)
         self.stdout.write(
-            f"Demo data ready. Every demo login's password / รหัสผ่านของทุกบัญชีตัวอย่าง: "
-            f"{DEMO_PASSWORD}"
+            f"Demo data ready. Every demo login's password / รหัสผ่านของทุกบัญชีตัวอย่าง: {DEMO_PASSWORD}"
         )
         for login in logins:
             detail = f" ({login.detail})" if login.detail else ""
