@@ -34,36 +34,20 @@ class AccountFormMixin:
             )
 
 
+PERSON_FIELDS = ("first_name", "last_name", "email", "phone")
+REACH_FIELDS = ("role", "district", "groups")
+
+
 class AccountCreationForm(AccountFormMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = (
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "role",
-            "district",
-            "groups",
-        )
+        fields = ("username", *PERSON_FIELDS, *REACH_FIELDS)
 
 
 class AccountChangeForm(AccountFormMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
-        fields = (
-            "username",
-            "password",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "role",
-            "district",
-            "groups",
-            "is_active",
-        )
+        fields = ("username", "password", *PERSON_FIELDS, *REACH_FIELDS, "is_active")
 
 
 @admin.register(User)
@@ -88,14 +72,14 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["deactivate_accounts", "activate_accounts"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Person"), {"fields": ("first_name", "last_name", "email", "phone")}),
-        (_("Role and reach"), {"fields": ("role", "district", "groups", "is_active")}),
+        (_("Person"), {"fields": PERSON_FIELDS}),
+        (_("Role and reach"), {"fields": (*REACH_FIELDS, "is_active")}),
         (_("Dates"), {"fields": ("last_login_display", "date_joined_display")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
-        (_("Person"), {"fields": ("first_name", "last_name", "email", "phone")}),
-        (_("Role and reach"), {"fields": ("role", "district", "groups")}),
+        (_("Person"), {"fields": PERSON_FIELDS}),
+        (_("Role and reach"), {"fields": REACH_FIELDS}),
     )
 
     def get_queryset(self, request):
@@ -129,22 +113,18 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description=_("Deactivate the selected accounts"))
     def deactivate_accounts(self, request, queryset):
         count = services.users_set_active(users=queryset, active=False, by=request.user)
-        self.message_user(
-            request,
-            ngettext("%(count)d account deactivated.", "%(count)d accounts deactivated.", count)
-            % {"count": count},
-            messages.SUCCESS,
+        message = ngettext(
+            "%(count)d account deactivated.", "%(count)d accounts deactivated.", count
         )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Reactivate the selected accounts"))
     def activate_accounts(self, request, queryset):
         count = services.users_set_active(users=queryset, active=True, by=request.user)
-        self.message_user(
-            request,
-            ngettext("%(count)d account reactivated.", "%(count)d accounts reactivated.", count)
-            % {"count": count},
-            messages.SUCCESS,
+        message = ngettext(
+            "%(count)d account reactivated.", "%(count)d accounts reactivated.", count
         )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

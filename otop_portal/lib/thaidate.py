@@ -177,7 +177,9 @@ class BEDateInput(forms.TextInput):
 
     def __init__(self, attrs=None):
         defaults = {
-            "inputmode": "numeric",
+            # "decimal": a digit keypad that also has a separator key (".") on iPhones,
+            # whose "numeric" keypad has none.
+            "inputmode": "decimal",
             "autocomplete": "off",
             "placeholder": _("dd/mm/yyyy (B.E.)"),
         }

@@ -165,7 +165,7 @@ def test_unreadable_text_is_told_the_expected_format(typed):
 def test_the_widget_is_a_plain_text_box_for_phones():
     html = BEDateInput().render("born_on", None)
     assert 'type="text"' in html
-    assert 'inputmode="numeric"' in html
+    assert 'inputmode="decimal"' in html
     assert 'autocomplete="off"' in html
     assert "placeholder=" in html
     # A pattern would block Thai digits and month names; no inline style or script (CSP).
@@ -189,7 +189,7 @@ def test_the_widget_placeholder_says_the_format():
 def test_the_widget_keeps_extra_attributes():
     html = BEDateInput(attrs={"class": "form-control"}).render("born_on", None)
     assert 'class="form-control"' in html
-    assert 'inputmode="numeric"' in html
+    assert 'inputmode="decimal"' in html
 
 
 class BirthForm(forms.Form):
