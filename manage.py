@@ -11,7 +11,7 @@ def main():
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    from otop_portal.lib.database import DatabaseProblem
+    from otop_portal.lib.database import DatabaseProblem, unreachable_sentence
 
     try:
         execute_from_command_line(sys.argv)
@@ -21,11 +21,7 @@ def main():
         from django.db import OperationalError
 
         if isinstance(exc, OperationalError):
-            sys.exit(
-                "Error: PostgreSQL cannot be reached: start the server DATABASE_URL names, "
-                "correct DATABASE_URL, or unset it to use the embedded PostgreSQL "
-                f"({str(exc).strip().splitlines()[0]})."
-            )
+            sys.exit(f"Error: {unreachable_sentence(exc)}")
         raise
 
 

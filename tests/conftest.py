@@ -3,10 +3,25 @@
 import pytest
 from django.core.management import call_command
 
+from otop_portal.lib.database import DatabaseProblem, unreachable_sentence
 from tests.factories import UserFactory, sa_kaeo_district
 
 OWN_DISTRICT = "2701"  # เมืองสระแก้ว
 OTHER_DISTRICT = "2706"  # อรัญประเทศ
+
+
+def pytest_sessionstart(session):
+    """Stop the run with one sentence, not a failure per test, when there is no database."""
+    import psycopg2
+    from django.db import connection
+
+    try:
+        # the server's maintenance database: the test database does not exist yet
+        psycopg2.connect(**{**connection.get_connection_params(), "dbname": "postgres"}).close()
+    except DatabaseProblem as problem:
+        pytest.exit(f"Error: {problem}", returncode=1)
+    except psycopg2.OperationalError as exc:
+        pytest.exit(f"Error: {unreachable_sentence(exc)}", returncode=1)
 
 
 @pytest.fixture(scope="session")

@@ -36,6 +36,15 @@ class DatabaseProblem(Exception):
     """A database problem the user can fix; its message is one sentence saying how."""
 
 
+def unreachable_sentence(exc: Exception) -> str:
+    """One sentence for a server that does not answer (psycopg2's OperationalError)."""
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return (
+        "PostgreSQL cannot be reached: start the server DATABASE_URL names, correct "
+        f"DATABASE_URL, or unset it to use the embedded PostgreSQL ({detail})."
+    )
+
+
 def database_config(*, base_dir: Path, conn_max_age: int) -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:

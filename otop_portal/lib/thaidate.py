@@ -177,8 +177,8 @@ class BEDateInput(forms.TextInput):
 
     def __init__(self, attrs=None):
         defaults = {
-            # "decimal": a digit keypad that also has a separator key (".") on iPhones,
-            # whose "numeric" keypad has none.
+            # A digit keypad that also has a separator key (".") on iPhones,
+            # where the "numeric" keypad has none.
             "inputmode": "decimal",
             "autocomplete": "off",
             "placeholder": _("dd/mm/yyyy (B.E.)"),
