@@ -1,0 +1,273 @@
+"""The network's own records about its producers: membership, contacts, sales, and
+the log of who saw a national ID in full."""
+
+from datetime import date, timedelta
+
+import pgtrigger
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models.registry import BE_YEAR_VALIDATORS, Person, Producer, Timestamped
+from otop_portal.lib.history import track
+from otop_portal.lib.scoping import ScopedQuerySet
+
+
+def fiscal_year_be(day: date) -> int:
+    """The government fiscal year (B.E.) a day falls in: FY N runs 1 Oct N−1 … 30 Sep N."""
+    return day.year + 543 + (1 if day.month >= 10 else 0)
+
+
+def fiscal_year_end(year_be: int) -> date:
+    return date(year_be - 543, 9, 30)
+
+
+class NetworkSettingsQuerySet(ScopedQuerySet):
+    district_path = None
+
+
+@track()
+class NetworkSettings(models.Model):
+    """The network's settings the CDD office may change (one row). The defaults are the
+    research's proposals; each is shown on the page where it applies."""
+
+    grace_days = models.PositiveSmallIntegerField(
+        _("grace period (days)"),
+        default=90,
+        help_text=_("How long a membership stays in grace after its fiscal year ends."),
+    )
+    annual_fee = models.DecimalField(
+        _("annual membership fee (baht)"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    representatives_per_district = models.PositiveSmallIntegerField(
+        _("representatives per district on the provincial committee"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+
+    objects = NetworkSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("network settings")
+        verbose_name_plural = _("network settings")
+        constraints = [models.CheckConstraint(name="one_settings_row", condition=Q(pk=1))]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> "NetworkSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACTIVE = "active", _("Active")
+    GRACE = "grace", _("In grace")
+    LAPSED = "lapsed", _("Lapsed")
+    RESIGNED = "resigned", _("Resigned")
+    REMOVED = "removed", _("Removed")
+
+
+# What is stored; active, grace and lapsed follow from `valid_until` when read.
+STORED_STATUSES = [
+    (MembershipStatus.PENDING, MembershipStatus.PENDING.label),
+    (MembershipStatus.ACTIVE, MembershipStatus.ACTIVE.label),
+    (MembershipStatus.RESIGNED, MembershipStatus.RESIGNED.label),
+    (MembershipStatus.REMOVED, MembershipStatus.REMOVED.label),
+]
+
+
+class NetworkMembershipQuerySet(ScopedQuerySet):
+    district_path = "producer__district"
+
+    def with_status(self, *, today: date | None = None, grace_days: int | None = None):
+        """Annotate `current_status`, derived from the dates as of `today`."""
+        today = today or timezone.localdate()
+        if grace_days is None:
+            grace_days = NetworkSettings.current().grace_days
+        return self.annotate(
+            current_status=models.Case(
+                models.When(~Q(status=MembershipStatus.ACTIVE), then=models.F("status")),
+                models.When(valid_until__gte=today, then=models.Value(MembershipStatus.ACTIVE)),
+                models.When(
+                    valid_until__gte=today - timedelta(days=grace_days),
+                    then=models.Value(MembershipStatus.GRACE),
+                ),
+                default=models.Value(MembershipStatus.LAPSED),
+                output_field=models.CharField(),
+            )
+        )
+
+
+@track()
+class NetworkMembership(Timestamped):
+    """A producer's membership of the network, valid to the end of a fiscal year."""
+
+    producer = models.OneToOneField(
+        Producer, on_delete=models.CASCADE, related_name="membership", verbose_name=_("producer")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=STORED_STATUSES, default=MembershipStatus.PENDING
+    )
+    joined_on = models.DateField(_("joined"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    fee_exempt = models.BooleanField(_("exempt from the fee"), default=False)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    end_reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    objects = NetworkMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("network membership")
+        verbose_name_plural = _("network memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="active_membership_has_dates",
+                condition=~Q(status=MembershipStatus.ACTIVE)
+                | Q(joined_on__isnull=False, valid_until__isnull=False),
+                violation_error_message=_("An active membership needs its dates."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.producer}: {self.get_current_status_display()}"
+
+    def current_status(self, today: date | None = None, grace_days: int | None = None) -> str:
+        if self.status != MembershipStatus.ACTIVE:
+            return self.status
+        today = today or timezone.localdate()
+        if grace_days is None:
+            grace_days = NetworkSettings.current().grace_days
+        if self.valid_until >= today:
+            return MembershipStatus.ACTIVE
+        if self.valid_until >= today - timedelta(days=grace_days):
+            return MembershipStatus.GRACE
+        return MembershipStatus.LAPSED
+
+    def get_current_status_display(self) -> str:
+        return str(MembershipStatus(self.current_status()).label)
+
+
+class ContactKind(models.TextChoices):
+    VISIT = "visit", _("Visit")
+    CALL = "call", _("Phone call")
+    MEETING = "meeting", _("Meeting")
+    TRAINING = "training", _("Training")
+    FAIR = "fair", _("Fair")
+
+
+class ContactLogQuerySet(ScopedQuerySet):
+    district_path = "producer__district"
+
+
+@track()
+class ContactLog(Timestamped):
+    producer = models.ForeignKey(
+        Producer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("producer")
+    )
+    on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    objects = ContactLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contact log")
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"
+
+
+class SalesChannel(models.TextChoices):
+    FAIR = "fair", _("Fair")
+    SHOP = "shop", _("Shop")
+    ONLINE = "online", _("Online")
+    EXPORT = "export", _("Export")
+
+
+class SalesReportQuerySet(ScopedQuerySet):
+    district_path = "producer__district"
+
+
+@track()
+class SalesReport(Timestamped):
+    """A producer's sales in one quarter of a fiscal year through one channel."""
+
+    producer = models.ForeignKey(
+        Producer, on_delete=models.CASCADE, related_name="sales", verbose_name=_("producer")
+    )
+    fiscal_year_be = models.PositiveSmallIntegerField(
+        _("fiscal year (B.E.)"), validators=BE_YEAR_VALIDATORS
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=SalesChannel.choices)
+    amount = models.DecimalField(
+        _("sales (baht)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    objects = SalesReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sales report")
+        verbose_name_plural = _("sales reports")
+        ordering = ["-fiscal_year_be", "-quarter", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["producer", "fiscal_year_be", "quarter", "channel"],
+                name="one_sales_figure_per_quarter_and_channel",
+                violation_error_message=_(
+                    "Sales for this quarter and channel are already reported."
+                ),
+            ),
+            models.CheckConstraint(
+                name="sales_quarter_1_to_4", condition=Q(quarter__gte=1, quarter__lte=4)
+            ),
+            models.CheckConstraint(name="sales_not_negative", condition=Q(amount__gte=0)),
+        ]
+
+
+class NationalIdViewQuerySet(ScopedQuerySet):
+    district_path = "person__district"
+
+
+class NationalIdView(models.Model):
+    """Each time someone saw a national ID in full (DOMAIN.md §3). The database refuses
+    to change or delete these rows."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    viewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    viewed_at = models.DateTimeField(default=timezone.now)
+    path = models.CharField(max_length=300)
+
+    objects = NationalIdViewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("national ID view")
+        verbose_name_plural = _("national ID views")
+        ordering = ["-viewed_at"]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewed_by_id} → {self.person_id} {self.viewed_at:%Y-%m-%d %H:%M}"
