@@ -1,10 +1,19 @@
 """List filters for the registry's pages and their exports (one definition for both)."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import District, Role, User
+from members.models import (
+    Category,
+    District,
+    MembershipStatus,
+    Producer,
+    ProducerType,
+    Product,
+    Role,
+    User,
+)
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -41,3 +50,69 @@ class AccountFilter(django_filters.FilterSet):
 
     def active(self, queryset, name, value):
         return queryset.filter(is_active=value == "1")
+
+
+STARS_CHOICES = [("none", _("No rating")), *[(str(n), "★" * n) for n in range(1, 6)]]
+
+
+class ProducerFilter(django_filters.FilterSet):
+    """Finding producers: by name, person, phone or product (q), and by district,
+    category, stars, membership status and type."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        max_length=100,
+        help_text=_("Name, person, phone or product"),
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=District.objects.none(), empty_label=_("All districts")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"),
+        choices=Category.choices,
+        empty_label=_("All categories"),
+        method="in_category",
+    )
+    stars = django_filters.ChoiceFilter(
+        label=_("Stars"), choices=STARS_CHOICES, empty_label=_("Any rating"), method="rated"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Membership"),
+        choices=MembershipStatus.choices,
+        empty_label=_("Any status"),
+        method="with_status",
+    )
+    producer_type = django_filters.ChoiceFilter(
+        label=_("Type"), choices=ProducerType.choices, empty_label=_("All types")
+    )
+
+    class Meta:
+        model = Producer
+        fields = ["q", "district", "category", "stars", "status", "producer_type"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from members.selectors import districts_for
+
+        self.filters["district"].queryset = districts_for(user)
+        if not user.sees_all_districts:
+            del self.filters["district"]
+
+    def search(self, queryset, name, value):
+        from members.selectors import search_producers
+
+        return search_producers(queryset, value)
+
+    def in_category(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Product.objects.filter(producer=OuterRef("pk"), category=value))
+        )
+
+    def rated(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(best_stars__isnull=True)
+        return queryset.filter(best_stars=int(value))
+
+    def with_status(self, queryset, name, value):
+        return queryset.filter(membership_status=value)

@@ -3,7 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 
 from members import selectors
-from otop_portal.lib.sections import HOME, NavItem, Section, register_nav, register_section
+from otop_portal.lib.scoping import can_write
+from otop_portal.lib.sections import (
+    HOME,
+    PRODUCER,
+    NavItem,
+    Section,
+    register_nav,
+    register_section,
+)
 
 
 def _my_district(request, obj=None) -> dict:
@@ -15,7 +23,72 @@ def _all_districts(request, obj=None) -> dict:
     return {"districts": selectors.districts_for(request.user)}
 
 
+def _dashboard(request, obj=None) -> dict:
+    from members.models import Category
+
+    rows = selectors.district_dashboard(request.user)
+    for row in rows:
+        row["category_counts"] = [row["categories"].get(c, 0) for c in Category.values]
+        row["star_counts"] = [row["stars"].get(n, 0) for n in range(5, 0, -1)]
+    return {
+        "rows": rows,
+        "categories": Category.choices,
+        "star_levels": range(5, 0, -1),
+        "expiry_days": selectors.EXPIRY_WARNING_DAYS,
+    }
+
+
+def _people(request, producer) -> dict:
+    return {"members": selectors.people_of(producer), "may_edit": can_write(request.user, producer)}
+
+
+def _products(request, producer) -> dict:
+    return {
+        "products": selectors.products_of(producer),
+        "may_edit": can_write(request.user, producer),
+        "may_verify": request.user.is_provincial_staff,
+    }
+
+
+def _membership(request, producer) -> dict:
+    from members.models import NetworkMembership, NetworkSettings
+
+    membership = NetworkMembership.objects.filter(producer=producer).first()
+    return {"membership": membership, "settings": NetworkSettings.current()}
+
+
+def _contacts(request, producer) -> dict:
+    return {
+        "contacts": producer.contacts.select_related("recorded_by")[:20],
+        "may_edit": can_write(request.user, producer),
+    }
+
+
+def _sales(request, producer) -> dict:
+    return {"sales": producer.sales.all()[:40], "may_edit": can_write(request.user, producer)}
+
+
+PRODUCER_SECTIONS = [
+    ("members.people", _("People"), "people", _people, 10),
+    ("members.products", _("Products"), "products", _products, 20),
+    ("members.membership", _("Network membership"), "membership", _membership, 30),
+    ("members.contacts", _("Contact log"), "contacts", _contacts, 80),
+    ("members.sales", _("Sales reports"), "sales", _sales, 90),
+]
+
+
 def register() -> None:
+    for key, title, template, context, order in PRODUCER_SECTIONS:
+        register_section(
+            PRODUCER,
+            Section(
+                key=key,
+                title=title,
+                context=context,
+                order=order,
+                template=f"members/sections/producer_{template}.html",
+            ),
+        )
     register_section(
         HOME,
         Section(
@@ -38,7 +111,25 @@ def register() -> None:
             visible=lambda user: user.sees_all_districts,
         ),
     )
+    register_section(
+        HOME,
+        Section(
+            key="members.dashboard",
+            title=_("Producers at a glance"),
+            template="members/sections/dashboard.html",
+            context=_dashboard,
+            order=5,
+        ),
+    )
     register_nav(NavItem(key="home", label=_("Home"), url_name="home", order=0))
+    register_nav(
+        NavItem(
+            key="members.producers",
+            label=_("Producers"),
+            url_name="members:producer_list",
+            order=10,
+        )
+    )
     register_nav(
         NavItem(
             key="members.accounts",

@@ -1,11 +1,30 @@
 from django.urls import path
 
-from members import views
+from members.views import accounts, producers, records
 
 app_name = "members"
 
 urlpatterns = [
-    path("districts/<str:code>/", views.district_detail, name="district_detail"),
-    path("staff/accounts/", views.account_list, name="account_list"),
-    path("staff/accounts/export/<str:fmt>/", views.account_export, name="account_export"),
+    path("districts/<str:code>/", accounts.district_detail, name="district_detail"),
+    path("staff/accounts/", accounts.account_list, name="account_list"),
+    path("staff/accounts/export/<str:fmt>/", accounts.account_export, name="account_export"),
+    path("producers/", producers.producer_list, name="producer_list"),
+    path("producers/export/<str:fmt>/", producers.producer_export, name="producer_export"),
+    path("producers/new/", producers.producer_create, name="producer_create"),
+    path("producers/<int:pk>/", producers.producer_detail, name="producer_detail"),
+    path("producers/<int:pk>/edit/", producers.producer_edit, name="producer_edit"),
+    path("producers/<int:pk>/people/new/", records.person_add, name="person_add"),
+    path("producers/<int:pk>/products/new/", records.product_add, name="product_add"),
+    path("producers/<int:pk>/contacts/new/", records.contact_add, name="contact_add"),
+    path("producers/<int:pk>/sales/new/", records.sales_add, name="sales_add"),
+    path("people/<int:pk>/", records.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", records.person_edit, name="person_edit"),
+    path("products/<int:pk>/edit/", records.product_edit, name="product_edit"),
+    path("products/<int:pk>/ratings/new/", records.rating_add, name="rating_add"),
+    path("products/<int:pk>/quadrants/new/", records.quadrant_add, name="quadrant_add"),
+    path(
+        "products/<int:pk>/certifications/new/", records.certification_add, name="certification_add"
+    ),
+    path("ratings/<int:pk>/verify/", records.rating_verify, name="rating_verify"),
+    path("postal-codes/", producers.postal_codes, name="postal_codes"),
 ]

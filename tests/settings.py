@@ -23,3 +23,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# One test database per run, so two runs at once (two terminals, CI and a developer)
+# never drop each other's database.
+DATABASES["default"]["TEST"] = {"NAME": f"test_otop_{os.getpid()}"}  # noqa: F405

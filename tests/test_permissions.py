@@ -44,6 +44,41 @@ def _staff_only(outcome=200):
     return {**_logged_in(403), "staff": outcome}
 
 
+def _district_write(outcome=200):
+    """A write page of a district-owned object: the own district and staff may use it,
+    officers only read (403), another district does not see it (404)."""
+    return {**_district_object(outcome), "officer": 403}
+
+
+def _producer(request):
+    from tests.factories import ProducerFactory, sa_kaeo_district
+
+    return {"pk": ProducerFactory(district=sa_kaeo_district(OWN_DISTRICT)).pk}
+
+
+def _person(request):
+    from tests.factories import PersonFactory, sa_kaeo_district
+
+    return {"pk": PersonFactory(district=sa_kaeo_district(OWN_DISTRICT)).pk}
+
+
+def _product(request):
+    from tests.factories import ProductFactory
+
+    return {"pk": ProductFactory(producer_id=_producer(request)["pk"]).pk}
+
+
+def _rating(request):
+    from tests.factories import StarRatingFactory
+
+    return {"pk": StarRatingFactory(product_id=_product(request)["pk"]).pk}
+
+
+def _registering(outcome=200):
+    """Registering a producer: district members (in their own district) and staff."""
+    return {**_logged_in(outcome), "officer": 403}
+
+
 @dataclass
 class Row:
     """Expected outcomes of one URL. `kwargs` is a dict, or a function of the test's
@@ -83,6 +118,33 @@ MATRIX = {
     ),
     # provincial staff
     "members:account_list": Row(get=_staff_only(), post=_logged_in(405)),
+    # the registry
+    "members:producer_list": Row(get=_logged_in(200), post=_logged_in(405)),
+    "members:producer_export": [
+        Row(get=_logged_in(200), post=_logged_in(405), kwargs={"fmt": "csv"}),
+        Row(get=_logged_in(200), post=_logged_in(405), kwargs={"fmt": "xlsx"}),
+    ],
+    "members:producer_create": Row(get=_registering(), post=_registering()),
+    "members:producer_detail": Row(get=_district_object(), post=_logged_in(405), kwargs=_producer),
+    "members:producer_edit": Row(get=_district_write(), post=_district_write(), kwargs=_producer),
+    "members:person_add": Row(get=_district_write(), post=_district_write(), kwargs=_producer),
+    "members:product_add": Row(get=_district_write(), post=_district_write(), kwargs=_producer),
+    "members:contact_add": Row(get=_district_write(), post=_district_write(), kwargs=_producer),
+    "members:sales_add": Row(get=_district_write(), post=_district_write(), kwargs=_producer),
+    "members:person_detail": Row(get=_district_object(), post=_logged_in(405), kwargs=_person),
+    "members:person_edit": Row(get=_district_write(), post=_district_write(), kwargs=_person),
+    "members:product_edit": Row(get=_district_write(), post=_district_write(), kwargs=_product),
+    "members:rating_add": Row(get=_district_write(), post=_district_write(), kwargs=_product),
+    "members:quadrant_add": Row(get=_district_write(), post=_district_write(), kwargs=_product),
+    "members:certification_add": Row(
+        get=_district_write(), post=_district_write(), kwargs=_product
+    ),
+    "members:rating_verify": Row(
+        get=_logged_in(405),
+        post={**_district_object(403), "staff": 302},
+        kwargs=_rating,
+    ),
+    "members:postal_codes": Row(get=_logged_in(200), post=_logged_in(405)),
     "members:account_export": [
         Row(get=_staff_only(), post=_logged_in(405), kwargs={"fmt": "csv"}),
         Row(get=_staff_only(), post=_logged_in(405), kwargs={"fmt": "xlsx"}),

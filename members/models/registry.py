@@ -13,6 +13,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -159,6 +160,9 @@ class Person(Timestamped, Address):
     def __str__(self) -> str:
         return self.full_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("members:person_detail", args=[self.pk])
+
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (f"{self.title}{self.first_name}", self.last_name) if part)
@@ -254,6 +258,9 @@ class Producer(Timestamped, Address):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:producer_detail", args=[self.pk])
 
 
 class MemberRole(models.TextChoices):

@@ -3,5 +3,28 @@ through a service here (keyword-only arguments, one transaction each)."""
 
 from members.services.accounts import users_set_active
 from members.services.geography import GeographyResult, geography_load
+from members.services.ratings import star_rating_unverify, star_ratings_verify
+from members.services.registry import (
+    default_role,
+    person_join,
+    person_update,
+    producer_register,
+    producer_update,
+    record_save,
+    similar_producers,
+)
 
-__all__ = ["GeographyResult", "geography_load", "users_set_active"]
+__all__ = [
+    "GeographyResult",
+    "default_role",
+    "geography_load",
+    "person_join",
+    "person_update",
+    "producer_register",
+    "producer_update",
+    "record_save",
+    "similar_producers",
+    "star_rating_unverify",
+    "star_ratings_verify",
+    "users_set_active",
+]

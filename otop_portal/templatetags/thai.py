@@ -80,3 +80,11 @@ def national_id_masked(value):
         return mask_national_id(value)
     except ValidationError:
         return ""
+
+
+@register.filter
+def stars(value):
+    """★★★ for 3; "" for no rating."""
+    if _is_empty(value):
+        return ""
+    return "★" * int(value)

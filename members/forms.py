@@ -1,0 +1,293 @@
+"""Registry forms: they validate and normalise; services write."""
+
+from django import forms
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from members.models import (
+    Certification,
+    ContactLog,
+    District,
+    MemberRole,
+    Person,
+    Producer,
+    Product,
+    QuadrantAssessment,
+    SalesReport,
+    StarRating,
+    Subdistrict,
+)
+from otop_portal.lib.natid import normalize_national_id
+from otop_portal.lib.thaidate import BEDateField
+
+ADDRESS_FIELDS = ["house_no", "moo", "village", "soi", "road", "subdistrict", "postal_code"]
+
+
+def phone_field(model_field) -> forms.CharField:
+    """A phone typed as people write it (081-234-5678); stored as digits."""
+    return forms.CharField(
+        label=model_field.verbose_name,
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+def clean_phone_digits(value: str) -> str:
+    return "".join(char for char in value if char.isdigit())
+
+
+class SubdistrictChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, subdistrict):
+        return f"{subdistrict.name} ({subdistrict.district.name})"
+
+
+class AddressFormMixin:
+    """The address part of a form: subdistricts of the districts the user may register
+    in, and the postal code filled in from the subdistrict (a choice where it has two)."""
+
+    def setup_address(self, districts):
+        self.fields["subdistrict"] = SubdistrictChoiceField(
+            queryset=Subdistrict.objects.filter(district__in=districts)
+            .select_related("district")
+            .order_by("code"),
+            required=False,
+            label=_("subdistrict"),
+        )
+        self.fields["postal_code"].help_text = _("Filled in from the subdistrict.")
+        self.fields["postal_code"].widget.attrs.update(inputmode="numeric", maxlength="5")
+        self.fields["subdistrict"].widget.attrs.update(
+            {
+                "hx-get": reverse("members:postal_codes"),
+                "hx-target": f"#hint_id_{self.add_prefix('postal_code')}",
+                "hx-trigger": "change",
+                "hx-vals": f'{{"prefix": "{self.prefix or ""}"}}',
+            }
+        )
+
+    def clean_address(self, cleaned):
+        subdistrict, postal = cleaned.get("subdistrict"), cleaned.get("postal_code")
+        if not subdistrict:
+            return
+        codes = subdistrict.postal_codes
+        if not postal and len(codes) == 1:
+            cleaned["postal_code"] = codes[0]
+        elif not postal:
+            self.add_error(
+                "postal_code",
+                _("This subdistrict has two postal codes: choose %(codes)s.")
+                % {"codes": _(" or ").join(codes)},
+            )
+        elif postal not in codes:
+            self.add_error(
+                "postal_code",
+                _("%(subdistrict)s has postal code %(codes)s.")
+                % {"subdistrict": subdistrict.name, "codes": _(" or ").join(codes)},
+            )
+
+
+class ProducerForm(AddressFormMixin, forms.ModelForm):
+    class Meta:
+        model = Producer
+        fields = [
+            "name",
+            "name_en",
+            "producer_type",
+            "is_community_enterprise",
+            "community_enterprise_no",
+            "cdd_code",
+            "juristic_id",
+            "district",
+            "phone",
+            *ADDRESS_FIELDS,
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from members.selectors import districts_for
+
+        districts = districts_for(user)
+        if user.is_provincial_staff:
+            self.fields["district"].queryset = districts
+        else:
+            # a district member registers producers of their own district only
+            del self.fields["district"]
+            districts = districts.filter(pk=user.district_id)
+        self.setup_address(districts)
+        self.fields["phone"] = phone_field(Producer._meta.get_field("phone"))
+        self.fields["cdd_code"].required = False
+        self.fields["juristic_id"].required = False
+
+    def clean_phone(self):
+        return clean_phone_digits(self.cleaned_data["phone"])
+
+    def clean_cdd_code(self):
+        return self.cleaned_data["cdd_code"] or None
+
+    def clean_juristic_id(self):
+        return self.cleaned_data["juristic_id"] or None
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_address(cleaned)
+        if cleaned.get("is_community_enterprise") and not cleaned.get("community_enterprise_no"):
+            self.add_error(
+                "community_enterprise_no",
+                _("A community enterprise needs its registration number."),
+            )
+        return cleaned
+
+
+class PersonForm(AddressFormMixin, forms.ModelForm):
+    role = forms.ChoiceField(
+        label=_("role in the group"), choices=MemberRole.choices, initial=MemberRole.MEMBER
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "title",
+            "first_name",
+            "last_name",
+            "first_name_en",
+            "last_name_en",
+            "sex",
+            "national_id",
+            "birth_date",
+            "phone",
+            "line_id",
+            "email",
+            "consent_on",
+            *ADDRESS_FIELDS,
+        ]
+        field_classes = {"birth_date": BEDateField, "consent_on": BEDateField}
+
+    def __init__(self, *args, user, district: District, with_role: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # where the person lives may be anywhere in the province
+        self.setup_address(District.objects.filter(province_id=settings.PORTAL_PROVINCE_CODE))
+        self.fields["national_id"].required = False
+        self.fields["national_id"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+        self.fields["phone"] = phone_field(Person._meta.get_field("phone"))
+        if not with_role:
+            del self.fields["role"]
+
+    def clean_national_id(self):
+        value = self.cleaned_data.get("national_id")
+        if not value:
+            return None
+        digits = normalize_national_id(value)
+        existing = Person.objects.filter(national_id=digits).exclude(pk=self.instance.pk)
+        if existing.exists():
+            mine = existing.for_user(self.user).first()
+            if mine is None:
+                raise forms.ValidationError(
+                    _(
+                        "This person is already registered in another district: contact "
+                        "provincial staff."
+                    ),
+                    code="other_district",
+                )
+            raise forms.ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("This person is already registered:"),
+                    reverse("members:person_detail", args=[mine.pk]),
+                    mine.full_name,
+                ),
+                code="duplicate",
+            )
+        return digits
+
+    def clean_phone(self):
+        return clean_phone_digits(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_address(cleaned)
+        return cleaned
+
+    def validate_unique(self):
+        # national_id uniqueness is told in clean_national_id, in a way that does not
+        # reveal another district's person; the database still holds it.
+        exclude = self._get_validation_exclusions()
+        exclude.add("national_id")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = [
+            "name",
+            "category",
+            "price",
+            "unit",
+            "monthly_capacity",
+            "description",
+            "is_active",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["price"].widget.attrs.update(inputmode="decimal")
+
+
+class StarRatingForm(forms.ModelForm):
+    class Meta:
+        model = StarRating
+        fields = ["round_year_be", "stars", "level", "certificate_no"]
+        widgets = {"stars": forms.Select(choices=[(n, "★" * n) for n in range(1, 6)])}
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.product = product
+        self.fields["round_year_be"].widget.attrs.update(inputmode="numeric", placeholder="2567")
+
+
+class QuadrantForm(forms.ModelForm):
+    class Meta:
+        model = QuadrantAssessment
+        fields = ["fiscal_year_be", "quadrant"]
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.product = product
+        self.fields["fiscal_year_be"].widget.attrs.update(inputmode="numeric")
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = ["standard", "number", "issued_on", "expires_on"]
+        field_classes = {"issued_on": BEDateField, "expires_on": BEDateField}
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.product = product
+
+
+class ContactLogForm(forms.ModelForm):
+    class Meta:
+        model = ContactLog
+        fields = ["on", "kind", "notes"]
+        field_classes = {"on": BEDateField}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class SalesReportForm(forms.ModelForm):
+    class Meta:
+        model = SalesReport
+        fields = ["fiscal_year_be", "quarter", "channel", "amount"]
+
+    def __init__(self, *args, producer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.producer = producer
+        self.fields["amount"].widget.attrs.update(inputmode="decimal")
