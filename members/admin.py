@@ -153,6 +153,13 @@ class DistrictAdmin(ReadOnlyAdmin):
     list_select_related = ("province",)
     search_fields = ("code", "name_th", "name_en")
 
+    def get_search_results(self, request, queryset, search_term):
+        """An autocomplete of a district field offers the portal's province only."""
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        if "field_name" in request.GET:
+            queryset = queryset.filter(province_id=settings.PORTAL_PROVINCE_CODE)
+        return queryset, distinct
+
 
 @admin.register(Subdistrict)
 class SubdistrictAdmin(ReadOnlyAdmin):
@@ -163,3 +170,6 @@ class SubdistrictAdmin(ReadOnlyAdmin):
 
 # Functions are groups created by a migration and named in code: not edited by hand.
 admin.site.unregister(Group)
+
+# The registry's admin (producers, people, products, ratings…) lives in its own module.
+from members import admin_registry  # noqa: E402, F401

@@ -12,8 +12,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -35,6 +34,7 @@ from members.models import (
     SalesReport,
     StarRating,
 )
+from members.selectors import EXPIRY_WARNING_DAYS, producers_for
 from members.services.ratings import star_rating_unverify, star_ratings_verify
 from otop_portal.lib.money import format_baht
 from otop_portal.lib.natid import mask_national_id, normalize_national_id
@@ -44,8 +44,8 @@ from otop_portal.lib.thaidate import (
     format_thai_date,
     format_thai_datetime,
 )
+from otop_portal.lib.thaisort import ThaiSortKey
 
-EXPIRY_WARNING_DAYS = 90
 NOT_A_MEMBER = "none"
 NO_RATING = "none"
 EMPTY = "—"
@@ -198,7 +198,7 @@ class MembershipStatusFilter(admin.SimpleListFilter):
         if value not in MembershipStatus.values:
             return queryset
         memberships = NetworkMembership.objects.with_status().filter(
-            producer=OuterRef("pk"), current_status=value
+            producer=OuterRef("pk"), status_today=value
         )
         return queryset.filter(Exists(memberships))
 
@@ -270,6 +270,7 @@ class PersonAdmin(RegistryAdmin):
     list_display = ("full_name_display", "national_id_display", "phone", "district", "sex")
     list_filter = (("district", ProvinceDistrictFilter), "sex")
     list_select_related = ("district",)
+    ordering = (ThaiSortKey("first_name").asc(), ThaiSortKey("last_name").asc(), "pk")
     search_fields = (
         "first_name",
         "last_name",
@@ -280,7 +281,7 @@ class PersonAdmin(RegistryAdmin):
     )
     autocomplete_fields = ("subdistrict",)
 
-    @admin.display(description=_("name"), ordering="first_name")
+    @admin.display(description=_("name"), ordering=ThaiSortKey("first_name"))
     def full_name_display(self, person):
         return person.full_name
 
@@ -382,7 +383,6 @@ class ProducerAdmin(RegistryAdmin):
         QuadrantFilter,
         MembershipStatusFilter,
     )
-    list_select_related = ("district", "contact_person")
     search_fields = (
         "name",
         "name_en",
@@ -402,35 +402,14 @@ class ProducerAdmin(RegistryAdmin):
     inlines = (NetworkMembershipInline, ProducerMemberInline, ProductInline)
 
     def get_queryset(self, request):
-        # Subqueries, not Count() over a join: a filter on products (category) adds
-        # its own join, which would multiply a joined count.
-        products = (
-            Product.objects.filter(producer=OuterRef("pk"))
-            .order_by()
-            .values("producer")
-            .annotate(count=models.Count("pk"))
-            .values("count")
-        )
-        best = (
-            current_ratings()
-            .filter(product__producer=OuterRef("pk"))
-            .order_by("-stars")
-            .values("stars")[:1]
-        )
-        membership = NetworkMembership.objects.with_status().filter(producer=OuterRef("pk"))
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                product_count=Coalesce(Subquery(products), Value(0)),
-                best_stars=Subquery(best),
-                membership_status=Subquery(membership.values("current_status")[:1]),
-            )
-        )
+        # The registry's own pages and exports read producers the same way: district and
+        # contact person joined, best current stars, membership status today and product
+        # count annotated, so the list is one query however many rows it shows.
+        return producers_for(request.user)
 
     @admin.display(description=_("products"), ordering="product_count")
     def product_count(self, producer):
-        return producer.product_count
+        return producer.product_count or 0
 
     @admin.display(description=_("membership status"), ordering="membership_status")
     def membership_status(self, producer):
@@ -649,14 +628,7 @@ class NetworkMembershipAdmin(RegistryAdmin):
     autocomplete_fields = ("producer",)
 
     def get_queryset(self, request):
-        # Not with_status() itself: its `current_status` annotation would hide the
-        # model's current_status() method, which __str__ calls.
-        derived = NetworkMembership.objects.with_status().filter(pk=OuterRef("pk"))
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(status_today=Subquery(derived.values("current_status")[:1]))
-        )
+        return super().get_queryset(request).with_status()
 
     @admin.display(description=_("district"), ordering="producer__district")
     def district(self, membership):

@@ -66,7 +66,7 @@ STAFF_USERNAME = "cdd.staff"  # verifies the ratings; written by the accounts se
 ROUNDS_BE = (2562, 2565, 2567)
 ROUND_PATTERNS = ((2567,), (2565, 2567), (2562, 2565, 2567), (2565,), (2562, 2565), (2562,))
 ROUND_WEIGHTS = (30, 25, 15, 10, 10, 10)
-STAR_WEIGHTS = (2, 8, 40, 38, 12)  # 1 … 5 stars: most 3–4, a few 5
+STAR_WEIGHTS = (3, 10, 45, 35, 7)  # 1 … 5 stars: most 3–4, a few 5
 QUADRANT_YEAR_BE = 2568
 SALES_YEARS_BE = (2567, 2568)
 SEASON = {1: 1.35, 2: 1.1, 3: 0.8, 4: 0.9}  # Oct–Dec has OTOP City, New Year and the Red Cross fair
@@ -449,7 +449,7 @@ class Planner:
         elif producer_type == ProducerType.SINGLE_OWNER:
             values["name"] = self.unique_name(
                 f"{profile.brand}{self.honorific(people[0])}{people[0].values['first_name']}",
-                village,
+                f"บ้าน{village}",
             )
         else:
             self.group(values, district, home, profile, village)
@@ -469,14 +469,10 @@ class Planner:
         rng = self.rng
         company = rng.random() < 0.6  # a limited company, else a limited partnership
         short = district.name_th.removeprefix("เมือง")
-        for brand in rng.sample([short, "บูรพา", "ตะวันออก", "ศรี" + short, "สยาม"], 5):
-            name = (
-                f"บริษัท {brand}{profile.sme} จำกัด"
-                if company
-                else f"ห้างหุ้นส่วนจำกัด {brand}{profile.sme}"
-            )
-            if name not in self.names:
-                break
+        form = "บริษัท {} จำกัด" if company else "ห้างหุ้นส่วนจำกัด {}"
+        brands = [short, "บูรพา", "ตะวันออก", "ศรี" + short, "สยาม"]
+        names = [form.format(brand + profile.sme) for brand in rng.sample(brands, len(brands))]
+        name = next((name for name in names if name not in self.names), f"{names[0]} {number}")
         self.names.add(name)
         # 0, registrar 27, 5 company / 3 partnership, B.E. year, serial, check digit
         twelve = f"027{5 if company else 3}{rng.randint(45, 67):02d}{district.code[2:]}{number:04d}"
@@ -577,9 +573,7 @@ class Planner:
 
     def products(self, profile: Profile, producer_type, village: str) -> list[ProductPlan]:
         rng = self.rng
-        main = [kind for kind in profile.kinds if kind.category == profile.category]
-        first = rng.choice(main)
-        others = [kind for kind in profile.kinds if kind != first]
+        first, *others = profile.kinds  # the first is what the producer is known for
         count = rng.randint(2, 3) if producer_type == ProducerType.SME else rng.randint(1, 3)
         kinds = [first, *rng.sample(others, min(count - 1, len(others)))]
         return [self.product(kind, producer_type, village) for kind in kinds]
@@ -616,7 +610,7 @@ class Planner:
         ratings = []
         for index, year in enumerate(rounds):
             if index:
-                stars = min(5, max(1, stars + rng.choice((-1, 0, 0, 1))))
+                stars = min(5, max(1, stars + rng.choice((-1, 0, 0, 0, 1))))
             verified = rng.random() < 2 / 3
             at = datetime(
                 year - 543,
@@ -669,7 +663,7 @@ class Planner:
             elif bucket < 0.35:
                 offset = rng.randint(0, 89)
             else:
-                offset = rng.randint(120, 900)
+                offset = rng.randint(120, 365 * VALIDITY_YEARS[standard] - 30)
             expires = self.today + timedelta(days=offset)
             issued = expires - timedelta(days=365 * VALIDITY_YEARS[standard])
             certifications.append(

@@ -69,7 +69,7 @@ def producers_for(user, *, grace_days: int | None = None) -> QuerySet[Producer]:
         .select_related("district", "subdistrict", "contact_person")
         .annotate(
             best_stars=RawSQL(BEST_STARS_SQL, ()),  # noqa: S611 - constant SQL, no input
-            membership_status=Subquery(membership.values("current_status")[:1]),
+            membership_status=Subquery(membership.values("status_today")[:1]),
             product_count=Subquery(
                 Product.objects.filter(producer=OuterRef("pk"))
                 .values("producer")
@@ -168,7 +168,7 @@ def district_dashboard(user) -> list[dict]:
         rows[code]["stars"][stars] = count
     due = (
         NetworkMembership.objects.with_status()
-        .filter(producer__in=producers, current_status__in=["grace", "lapsed"])
+        .filter(producer__in=producers, status_today__in=["grace", "lapsed"])
         .values_list("producer__district")
         .annotate(n=Count("pk"))
     )

@@ -89,12 +89,12 @@ class NetworkMembershipQuerySet(ScopedQuerySet):
     district_path = "producer__district"
 
     def with_status(self, *, today: date | None = None, grace_days: int | None = None):
-        """Annotate `current_status`, derived from the dates as of `today`."""
+        """Annotate `status_today`, derived from the dates as of `today`."""
         today = today or timezone.localdate()
         if grace_days is None:
             grace_days = NetworkSettings.current().grace_days
         return self.annotate(
-            current_status=models.Case(
+            status_today=models.Case(
                 models.When(~Q(status=MembershipStatus.ACTIVE), then=models.F("status")),
                 models.When(valid_until__gte=today, then=models.Value(MembershipStatus.ACTIVE)),
                 models.When(
@@ -130,6 +130,12 @@ class NetworkMembership(Timestamped):
         verbose_name_plural = _("network memberships")
         constraints = [
             models.CheckConstraint(
+                name="ended_membership_has_end_date",
+                condition=~Q(status__in=[MembershipStatus.RESIGNED, MembershipStatus.REMOVED])
+                | Q(ended_on__isnull=False),
+                violation_error_message=_("A membership that ended needs the date it ended."),
+            ),
+            models.CheckConstraint(
                 name="active_membership_has_dates",
                 condition=~Q(status=MembershipStatus.ACTIVE)
                 | Q(joined_on__isnull=False, valid_until__isnull=False),
@@ -138,7 +144,7 @@ class NetworkMembership(Timestamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.producer}: {self.get_current_status_display()}"
+        return str(self.producer)
 
     def current_status(self, today: date | None = None, grace_days: int | None = None) -> str:
         if self.status != MembershipStatus.ACTIVE:
@@ -252,12 +258,17 @@ class NationalIdView(models.Model):
     """Each time someone saw a national ID in full (DOMAIN.md §3). The database refuses
     to change or delete these rows."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    viewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
     )
-    viewed_at = models.DateTimeField(default=timezone.now)
-    path = models.CharField(max_length=300)
+    viewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("seen by"),
+    )
+    viewed_at = models.DateTimeField(_("seen"), default=timezone.now)
+    path = models.CharField(_("page"), max_length=300)
 
     objects = NationalIdViewQuerySet.as_manager()
 

@@ -108,7 +108,9 @@ class PersonQuerySet(ScopedQuerySet):
         return self.order_by(ThaiSortKey("first_name"), ThaiSortKey("last_name"), "pk")
 
 
-@track()
+# The national ID stays out of history rows: they would keep every full ID where no
+# view of it is recorded (DOMAIN.md §3); that it changed still shows as an update.
+@track(exclude=["national_id"])
 class Person(Timestamped, Address):
     """Someone in the registry: a producer, a group member, a saver. Personal data
     lives here only."""

@@ -225,7 +225,9 @@ def test_the_membership_filter_derives_the_status_from_the_dates(client, staff):
     _membership(_producer("ยังไม่หมดอายุ"), today + timedelta(days=30))
     _membership(_producer("หมดอายุเมื่อวาน"), today - timedelta(days=1))
     _membership(_producer("หมดอายุนานแล้ว"), today - timedelta(days=91))
-    _membership(_producer("ลาออก"), None, status=MembershipStatus.RESIGNED)
+    _membership(
+        _producer("ลาออก"), None, status=MembershipStatus.RESIGNED, ended_on=date(2024, 3, 1)
+    )
     _membership(_producer("รออนุมัติ"), None, status=MembershipStatus.PENDING)
     _producer("ไม่ได้สมัคร")
     client.force_login(staff)
@@ -260,7 +262,9 @@ def test_the_district_filter_offers_only_the_portals_districts(client, staff):
     client.force_login(staff)
     response = client.get(_changelist(Producer))
     (district_filter,) = [
-        spec for spec in response.context["cl"].filter_specs if getattr(spec, "field_path", None) == "district"
+        spec
+        for spec in response.context["cl"].filter_specs
+        if getattr(spec, "field_path", None) == "district"
     ]
 
     assert {code for code, _ in district_filter.lookup_choices} == {f"270{n}" for n in range(1, 10)}
@@ -324,6 +328,18 @@ def test_the_producer_list_shows_product_count_membership_and_best_stars(client,
     assert "บุญมี" in page
 
 
+def test_the_product_list_filters_by_current_stars(client, staff):
+    producer = _producer("ผู้ผลิต")
+    now_five = _product(producer, "ดาวขึ้น")
+    _rate(now_five, 3, year=2565)
+    _rate(now_five, 5, year=2567)
+    _rate(_product(producer, "สามดาว"), 3)
+    client.force_login(staff)
+
+    assert _listed(client, Product, stars="5") == ["ดาวขึ้น"]
+    assert _listed(client, Product, stars="3") == ["สามดาว"]
+
+
 # --- People -------------------------------------------------------------------------------
 
 
@@ -337,6 +353,16 @@ def test_the_person_list_shows_national_ids_masked_never_in_full(client, staff):
     assert f"X-XXXX-XXXXX-{full[10:12]}-{full[12]}" in page
     assert full not in page
     assert full[:10] not in page
+
+
+def test_the_person_list_is_in_thai_dictionary_order(client, staff):
+    for name in ("ขวัญ", "เกษม", "กมล"):
+        _person(name)
+    client.force_login(staff)
+
+    response = client.get(_changelist(Person))
+
+    assert [p.first_name for p in response.context["cl"].result_list] == ["กมล", "เกษม", "ขวัญ"]
 
 
 def test_staff_find_a_person_by_a_national_id_typed_with_dashes(client, staff):

@@ -252,7 +252,7 @@ def test_membership_status_follows_the_dates(client, district_member):
         membership.save()
         assert membership.current_status() == expected
         annotated = NetworkMembership.objects.with_status().get(pk=membership.pk)
-        assert annotated.current_status == expected
+        assert annotated.status_today == expected
 
 
 @pytest.mark.parametrize(

@@ -85,7 +85,7 @@ def test_no_one_but_provincial_staff_may_verify(request, persona):
 
 
 def test_a_deactivated_staff_member_cannot_verify(staff):
-    (rating,) = _ratings(1)
+    _ratings(1)
     staff.is_active = False
     staff.save()
 
