@@ -61,7 +61,7 @@ class AddressFormMixin:
         self.fields["subdistrict"].widget.attrs.update(
             {
                 "hx-get": reverse("members:postal_codes"),
-                "hx-target": f"#hint_id_{self.add_prefix('postal_code')}",
+                "hx-target": f"#id_{self.add_prefix('postal_code')}_helptext",
                 "hx-trigger": "change",
                 "hx-vals": f'{{"prefix": "{self.prefix or ""}"}}',
             }
