@@ -7,8 +7,9 @@ class MembersConfig(AppConfig):
     verbose_name = _("Network registry")
 
     def ready(self):
-        from members import demo, sections
+        from members import demo, demo_registry, sections
         from otop_portal.lib.demo import Seeder, register_seeder
 
         sections.register()
         register_seeder(Seeder(key="members.accounts", run=demo.seed_accounts, order=10))
+        register_seeder(Seeder(key="members.registry", run=demo_registry.seed_registry, order=20))

@@ -63,8 +63,8 @@ from otop_portal.lib.natid import check_digit
 SEED = 2565
 CODE_PREFIX = "SK-27"  # every demo producer's CDD code starts so: SK-2701-001
 STAFF_USERNAME = "cdd.staff"  # verifies the ratings; written by the accounts seeder
-ROUNDS_BE = (2562, 2565, 2567)
-ROUND_PATTERNS = ((2567,), (2565, 2567), (2562, 2565, 2567), (2565,), (2562, 2565), (2562,))
+ROUNDS_BE = (2562, 2565, 2567)  # OPC rounds
+ROUND_PATTERNS = ((2567,), (2565, 2567), ROUNDS_BE, (2565,), (2562, 2565), (2562,))
 ROUND_WEIGHTS = (30, 25, 15, 10, 10, 10)
 STAR_WEIGHTS = (3, 10, 45, 35, 7)  # 1 … 5 stars: most 3–4, a few 5
 QUADRANT_YEAR_BE = 2568
@@ -92,7 +92,7 @@ VALIDITY_YEARS = {  # the FDA's อย. number does not expire
     Standard.ORGANIC: 1,
     Standard.HALAL: 1,
 }
-HOUSE_ROAD = {"2701": "สุวรรณศร", "2705": "สุวรรณศร", "2706": "สุวรรณศร"}
+SME_ROAD = {"2701": "สุวรรณศร", "2705": "สุวรรณศร", "2706": "สุวรรณศร"}  # route 33
 
 
 # --- Vocabulary: what Sa Kaeo's producers make, and what they are called ----------
@@ -474,10 +474,12 @@ class Planner:
         names = [form.format(brand + profile.sme) for brand in rng.sample(brands, len(brands))]
         name = next((name for name in names if name not in self.names), f"{names[0]} {number}")
         self.names.add(name)
-        # 0, registrar 27, 5 company / 3 partnership, B.E. year, serial, check digit
-        twelve = f"027{5 if company else 3}{rng.randint(45, 67):02d}{district.code[2:]}{number:04d}"
+        # 0-27-5-566-01003-c: registrar 27, 5 company / 3 partnership, last three digits
+        # of the B.E. year, serial, check digit (the same as a national ID's)
+        year = rng.randint(545, 567)
+        twelve = f"027{5 if company else 3}{year}{district.code[2:]}{number:03d}"
         values.update(name=name, juristic_id=twelve + str(check_digit(twelve)))
-        values["road"] = HOUSE_ROAD.get(district.code, "") if rng.random() < 0.6 else ""
+        values["road"] = SME_ROAD.get(district.code, "") if rng.random() < 0.6 else ""
         values["phone"] = f"037{rng.randint(200_000, 599_999)}"  # Sa Kaeo landline
 
     def group(self, values, district, home, profile, village):
@@ -792,17 +794,7 @@ class Planner:
 def _write(plans: list[ProducerPlan], staff: User, districts: list[District]) -> None:
     recorders = _recorders(districts)
     people = _save_people(plans)
-    producers = {}
-    existing = Producer.objects.in_bulk(
-        [p.values["cdd_code"] for p in plans], field_name="cdd_code"
-    )
-    for plan in plans:
-        district_users = recorders.get(plan.values["district_id"], [])
-        by = district_users[0] if district_users and plan.registered_by == "district" else staff
-        contact = people[plan.people[plan.contact].values["national_id"]]
-        values = {**plan.values, "contact_person_id": contact.pk, "registered_by_id": by.pk}
-        producer = existing.get(plan.values["cdd_code"]) or Producer()
-        producers[values["cdd_code"]] = _save_if_changed(producer, values)
+    producers = _save_producers(plans, people, recorders, staff)
     demo = Producer.objects.filter(cdd_code__startswith=CODE_PREFIX)
     demo.exclude(cdd_code__in=producers).delete()
     in_demo = {"producer__cdd_code__startswith": CODE_PREFIX}
@@ -886,6 +878,21 @@ def _write_product_records(plans, producers, staff) -> None:
     _sync(StarRating.objects.filter(**in_demo), ("product_id", "round_year_be"), ratings)
     _sync(QuadrantAssessment.objects.filter(**in_demo), ("product_id", "fiscal_year_be"), quadrants)
     _sync(Certification.objects.filter(**in_demo), ("product_id", "standard"), certifications)
+
+
+def _save_producers(plans, people, recorders, staff) -> dict[str, Producer]:
+    existing = Producer.objects.in_bulk(
+        [plan.values["cdd_code"] for plan in plans], field_name="cdd_code"
+    )
+    producers = {}
+    for plan in plans:
+        district_users = recorders.get(plan.values["district_id"])
+        by = district_users[0] if district_users and plan.registered_by == "district" else staff
+        contact = people[plan.people[plan.contact].values["national_id"]]
+        values = {**plan.values, "contact_person_id": contact.pk, "registered_by_id": by.pk}
+        producer = existing.get(values["cdd_code"]) or Producer()
+        producers[values["cdd_code"]] = _save_if_changed(producer, values)
+    return producers
 
 
 def _recorders(districts: list[District]) -> dict[str, list[User]]:

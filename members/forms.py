@@ -291,3 +291,29 @@ class SalesReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.producer = producer
         self.fields["amount"].widget.attrs.update(inputmode="decimal")
+
+
+class RenewalForm(forms.Form):
+    fiscal_year_be = forms.IntegerField(
+        label=_("fiscal year (B.E.)"), min_value=2540, max_value=2700
+    )
+    paid_on = BEDateField(label=_("paid on"))
+
+    def __init__(self, *args, **kwargs):
+        from django.utils import timezone
+
+        from members.models import fiscal_year_be
+
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {"fiscal_year_be": fiscal_year_be(today), "paid_on": today})
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year_be"].widget.attrs.update(inputmode="numeric")
+
+
+class EndMembershipForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("how it ends"),
+        choices=[("resigned", _("Resigned")), ("removed", _("Removed"))],
+    )
+    on = BEDateField(label=_("ended"))
+    reason = forms.CharField(label=_("reason"), max_length=200)

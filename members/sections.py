@@ -51,10 +51,18 @@ def _products(request, producer) -> dict:
 
 
 def _membership(request, producer) -> dict:
+    from members.forms import RenewalForm
     from members.models import NetworkMembership, NetworkSettings
 
     membership = NetworkMembership.objects.filter(producer=producer).first()
-    return {"membership": membership, "settings": NetworkSettings.current()}
+    payments = membership.payments.select_related("recorded_by") if membership else []
+    return {
+        "membership": membership,
+        "settings": NetworkSettings.current(),
+        "payments": payments,
+        "may_edit": can_write(request.user, producer),
+        "renewal_form": RenewalForm(),
+    }
 
 
 def _contacts(request, producer) -> dict:
@@ -128,6 +136,11 @@ def register() -> None:
             label=_("Producers"),
             url_name="members:producer_list",
             order=10,
+        )
+    )
+    register_nav(
+        NavItem(
+            key="members.due", label=_("Members due"), url_name="members:membership_due", order=11
         )
     )
     register_nav(

@@ -185,3 +185,14 @@ def district_dashboard(user) -> list[dict]:
     for code, count in expiring:
         rows[code]["expiring"] = count
     return [rows[d.code] for d in districts]
+
+
+DUE_STATUSES = ["pending", "grace", "lapsed"]
+
+
+def memberships_due(user, *, district: str = "") -> QuerySet[Producer]:
+    """Producers whose membership is pending, in grace or lapsed: whom to remind."""
+    producers = producers_for(user).filter(membership_status__in=DUE_STATUSES)
+    if district:
+        producers = producers.filter(district_id=district)
+    return producers.order_by("district", "name_sort", "pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members.views import accounts, producers, records
+from members.views import accounts, membership, producers, records
 
 app_name = "members"
 
@@ -26,5 +26,12 @@ urlpatterns = [
         "products/<int:pk>/certifications/new/", records.certification_add, name="certification_add"
     ),
     path("ratings/<int:pk>/verify/", records.rating_verify, name="rating_verify"),
+    path(
+        "producers/<int:pk>/membership/renew/", membership.membership_renew, name="membership_renew"
+    ),
+    path("producers/<int:pk>/membership/end/", membership.membership_end, name="membership_end"),
+    path("membership/receipts/<int:pk>/", membership.membership_receipt, name="membership_receipt"),
+    path("membership/due/", membership.membership_due, name="membership_due"),
+    path("membership/due/letters/", membership.renewal_letters, name="renewal_letters"),
     path("postal-codes/", producers.postal_codes, name="postal_codes"),
 ]

@@ -74,6 +74,25 @@ def _rating(request):
     return {"pk": StarRatingFactory(product_id=_product(request)["pk"]).pk}
 
 
+def _receipt(request):
+    from datetime import date
+    from decimal import Decimal
+
+    from members import services
+    from members.models import NetworkMembership, NetworkSettings
+    from tests.factories import UserFactory
+
+    NetworkSettings.objects.update_or_create(pk=1, defaults={"annual_fee": Decimal("20")})
+    membership = NetworkMembership.objects.get(producer_id=_producer(request)["pk"])
+    payment = services.membership_renew(
+        membership=membership,
+        fiscal_year_be=2569,
+        paid_on=date(2025, 11, 1),
+        by=UserFactory(staff=True),
+    )
+    return {"pk": payment.pk}
+
+
 def _registering(outcome=200):
     """Registering a producer: district members (in their own district) and staff."""
     return {**_logged_in(outcome), "officer": 403}
@@ -145,6 +164,15 @@ MATRIX = {
         kwargs=_rating,
     ),
     "members:postal_codes": Row(get=_logged_in(200), post=_logged_in(405)),
+    "members:membership_renew": Row(
+        get=_logged_in(405), post={**_district_write(302), "officer": 403}, kwargs=_producer
+    ),
+    "members:membership_end": Row(get=_district_write(), post=_district_write(), kwargs=_producer),
+    "members:membership_receipt": Row(
+        get=_district_object(), post=_logged_in(405), kwargs=_receipt
+    ),
+    "members:membership_due": Row(get=_logged_in(200), post=_logged_in(405)),
+    "members:renewal_letters": Row(get=_logged_in(200), post=_logged_in(405)),
     "members:account_export": [
         Row(get=_staff_only(), post=_logged_in(405), kwargs={"fmt": "csv"}),
         Row(get=_staff_only(), post=_logged_in(405), kwargs={"fmt": "xlsx"}),

@@ -282,3 +282,89 @@ class NationalIdView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewed_by_id} → {self.person_id} {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+class ReceiptCounterQuerySet(ScopedQuerySet):
+    district_path = None
+
+
+class ReceiptCounter(models.Model):
+    """The last number issued in a receipt series and year. Locked (SELECT … FOR
+    UPDATE) in the transaction that issues the next receipt, so numbers have no gaps
+    and no repeats."""
+
+    series = models.CharField(max_length=20)
+    year_be = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    objects = ReceiptCounterQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year_be"], name="one_counter_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year_be}: {self.last_number}"
+
+
+class MembershipPaymentQuerySet(ScopedQuerySet):
+    district_path = "membership__producer__district"
+
+
+@track()
+class MembershipPayment(models.Model):
+    """A membership renewed for one fiscal year, with the fee paid (0 when there is no
+    fee or the member is exempt) and, for a fee, its receipt number. Never changed."""
+
+    membership = models.ForeignKey(
+        NetworkMembership,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("membership"),
+    )
+    fiscal_year_be = models.PositiveSmallIntegerField(
+        _("fiscal year (B.E.)"), validators=BE_YEAR_VALIDATORS
+    )
+    amount = models.DecimalField(
+        _("amount (baht)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    paid_on = models.DateField(_("paid on"))
+    receipt_no = models.CharField(
+        _("receipt number"), max_length=20, null=True, blank=True, unique=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = MembershipPaymentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership renewal")
+        verbose_name_plural = _("membership renewals")
+        ordering = ["-fiscal_year_be"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "fiscal_year_be"],
+                name="one_renewal_per_fiscal_year",
+                violation_error_message=_(
+                    "This membership is already renewed for that fiscal year."
+                ),
+            ),
+            models.CheckConstraint(name="renewal_amount_not_negative", condition=Q(amount__gte=0)),
+            models.CheckConstraint(
+                name="a_fee_has_a_receipt",
+                condition=Q(amount=0, receipt_no__isnull=True)
+                | Q(amount__gt=0, receipt_no__isnull=False),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} {self.fiscal_year_be}"

@@ -3,6 +3,12 @@ through a service here (keyword-only arguments, one transaction each)."""
 
 from members.services.accounts import users_set_active
 from members.services.geography import GeographyResult, geography_load
+from members.services.membership import (
+    membership_end,
+    membership_renew,
+    next_receipt_number,
+    renewal_fee,
+)
 from members.services.ratings import star_rating_unverify, star_ratings_verify
 from members.services.registry import (
     default_role,
@@ -18,11 +24,15 @@ __all__ = [
     "GeographyResult",
     "default_role",
     "geography_load",
+    "membership_end",
+    "membership_renew",
+    "next_receipt_number",
     "person_join",
     "person_update",
     "producer_register",
     "producer_update",
     "record_save",
+    "renewal_fee",
     "similar_producers",
     "star_rating_unverify",
     "star_ratings_verify",

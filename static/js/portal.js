@@ -5,3 +5,10 @@ document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-CSRFToken"] = token;
   }
 });
+
+// A button with data-print prints the page (no inline onclick: the CSP forbids it).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
