@@ -136,6 +136,14 @@ class NetworkMembership(Timestamped):
                 violation_error_message=_("A membership that ended needs the date it ended."),
             ),
             models.CheckConstraint(
+                name="valid_to_a_fiscal_year_end",
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_until__month=9, valid_until__day=30),
+                violation_error_message=_(
+                    "A membership is valid to the end of a fiscal year (30 September)."
+                ),
+            ),
+            models.CheckConstraint(
                 name="active_membership_has_dates",
                 condition=~Q(status=MembershipStatus.ACTIVE)
                 | Q(joined_on__isnull=False, valid_until__isnull=False),

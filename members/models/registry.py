@@ -6,10 +6,12 @@ other record refers to a person by id, so a person who leaves can be anonymised
 without touching anything else.
 """
 
+from contextlib import suppress
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -19,7 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models.geography import District, Subdistrict
 from otop_portal.lib.history import track
-from otop_portal.lib.natid import validate_national_id
+from otop_portal.lib.natid import (
+    normalize_national_id,
+    validate_juristic_id,
+    validate_national_id,
+)
 from otop_portal.lib.scoping import ScopedQuerySet
 from otop_portal.lib.thaisort import ThaiSortKey
 
@@ -165,6 +171,15 @@ class Person(Timestamped, Address):
     def get_absolute_url(self) -> str:
         return reverse("members:person_detail", args=[self.pk])
 
+    def clean_fields(self, exclude=None):
+        # Stored as 13 ASCII digits however typed (dashes, Thai digits), so the same
+        # person cannot be registered twice under two spellings of one number.
+        if self.national_id:
+            # when it cannot be read, the field's own validator says what is wrong
+            with suppress(ValidationError):
+                self.national_id = normalize_national_id(self.national_id)
+        super().clean_fields(exclude=exclude)
+
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (f"{self.title}{self.first_name}", self.last_name) if part)
@@ -208,7 +223,7 @@ class Producer(Timestamped, Address):
         null=True,
         blank=True,
         unique=True,
-        validators=[DIGITS_13],
+        validators=[DIGITS_13, validate_juristic_id],
         error_messages={"unique": _("A producer with this juristic ID is already registered.")},
     )
     district = models.ForeignKey(
@@ -264,6 +279,17 @@ class Producer(Timestamped, Address):
     def get_absolute_url(self) -> str:
         return reverse("members:producer_detail", args=[self.pk])
 
+    def clean(self):
+        # OTOP registration asks for a production site inside the district.
+        if (
+            self.subdistrict_id
+            and self.district_id
+            and (self.subdistrict.district_id != self.district_id)
+        ):
+            raise ValidationError(
+                {"subdistrict": _("The subdistrict must be in the producer's district.")}
+            )
+
 
 class MemberRole(models.TextChoices):
     OWNER = "owner", _("Owner")
@@ -298,6 +324,12 @@ class ProducerMember(Timestamped):
         verbose_name = _("group member")
         verbose_name_plural = _("group members")
         constraints = [
+            models.UniqueConstraint(
+                fields=["producer"],
+                condition=Q(role="chair"),
+                name="one_chair_per_group",
+                violation_error_message=_("The group already has a chair."),
+            ),
             models.UniqueConstraint(
                 fields=["producer", "person"],
                 name="member_once_per_group",

@@ -54,6 +54,17 @@ def validate_national_id(value: str) -> None:
         raise ValidationError(CHECK_DIGIT_MESSAGE, code="check_digit")
 
 
+JURISTIC_CHECK_MESSAGE = _("This juristic person ID is not valid: check the last digit.")
+
+
+def validate_juristic_id(value: str) -> None:
+    """Django validator for a 13-digit juristic person ID (เลขทะเบียนนิติบุคคล), which
+    has the same check digit as a national ID."""
+    digits = normalize_national_id(value)
+    if check_digit(digits[:12]) != int(digits[12]):
+        raise ValidationError(JURISTIC_CHECK_MESSAGE, code="check_digit")
+
+
 def is_valid_national_id(text: str) -> bool:
     """True when `text` is a national ID with a correct check digit."""
     try:

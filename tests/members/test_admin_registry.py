@@ -81,6 +81,14 @@ def _rate(product: Product, stars: int, year: int = 2567) -> StarRating:
     return StarRating.objects.create(product=product, round_year_be=year, stars=stars)
 
 
+@pytest.fixture(autouse=True)
+def _a_fixed_day():
+    """1 November 2026: fiscal year 2570 has begun, and FY 2569 ended 32 days ago (in
+    grace). Memberships run to 30 September, so dates here are fiscal-year ends."""
+    with time_machine.travel(datetime(2026, 11, 1, 10, 0, tzinfo=BANGKOK), tick=False):
+        yield
+
+
 def _membership(producer: Producer, valid_until: date | None, **fields) -> NetworkMembership:
     fields.setdefault("status", MembershipStatus.ACTIVE)
     joined = date(2020, 10, 1) if valid_until else None
@@ -129,7 +137,7 @@ def _a_bit_of_everything(staff) -> dict:
         Certification: Certification.objects.create(
             product=product, standard=Standard.TCPS, number="มผช. 12/2567"
         ),
-        NetworkMembership: _membership(producer, timezone.localdate() + timedelta(days=100)),
+        NetworkMembership: _membership(producer, date(2027, 9, 30)),
         ContactLog: ContactLog.objects.create(
             producer=producer, on=timezone.localdate(), kind=ContactKind.VISIT, recorded_by=staff
         ),
@@ -220,11 +228,10 @@ def test_the_category_filter_lists_a_producer_with_two_such_products_once(client
 
 
 def test_the_membership_filter_derives_the_status_from_the_dates(client, staff):
-    today = timezone.localdate()
     NetworkSettings.current()  # 90 days of grace
-    _membership(_producer("ยังไม่หมดอายุ"), today + timedelta(days=30))
-    _membership(_producer("หมดอายุเมื่อวาน"), today - timedelta(days=1))
-    _membership(_producer("หมดอายุนานแล้ว"), today - timedelta(days=91))
+    _membership(_producer("ยังไม่หมดอายุ"), date(2027, 9, 30))
+    _membership(_producer("หมดอายุเมื่อวาน"), date(2026, 9, 30))
+    _membership(_producer("หมดอายุนานแล้ว"), date(2025, 9, 30))
     _membership(
         _producer("ลาออก"), None, status=MembershipStatus.RESIGNED, ended_on=date(2024, 3, 1)
     )
@@ -288,7 +295,7 @@ def _producer_with_everything(n: int) -> Producer:
         _rate(product, 4, year=2566)
         _rate(product, 5)
         QuadrantAssessment.objects.create(product=product, fiscal_year_be=2568, quadrant="A")
-    _membership(producer, timezone.localdate() + timedelta(days=10))
+    _membership(producer, date(2027, 9, 30))
     return producer
 
 
@@ -314,7 +321,7 @@ def test_the_producer_list_shows_product_count_membership_and_best_stars(client,
     _rate(_product(producer, "ข้าวเกรียบ", Category.FOOD), 3)
     _rate(_product(producer, "กล้วยตาก", Category.FOOD), 5)
     _product(producer, "น้ำพริก", Category.FOOD)
-    _membership(producer, timezone.localdate() - timedelta(days=5))
+    _membership(producer, date(2026, 9, 30))
     client.force_login(staff)
 
     response = client.get(_changelist(Producer))
@@ -541,8 +548,8 @@ def test_the_certification_filter_finds_certificates_expiring_within_90_days(cli
 
 def test_the_membership_list_shows_the_status_as_of_today(client, staff):
     NetworkSettings.current()
-    _membership(_producer("หมดอายุนานแล้ว"), timezone.localdate() - timedelta(days=400))
-    _membership(_producer("ยังไม่หมดอายุ"), timezone.localdate() + timedelta(days=1))
+    _membership(_producer("หมดอายุนานแล้ว"), date(2025, 9, 30))
+    _membership(_producer("ยังไม่หมดอายุ"), date(2027, 9, 30))
     client.force_login(staff)
 
     response = client.get(_changelist(NetworkMembership), {"status_today": "lapsed"})

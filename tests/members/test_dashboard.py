@@ -1,7 +1,7 @@
 """The home pages count each district's producers, stars, members due and expiring
 certificates, side by side for the province."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,7 +25,7 @@ def test_a_district_member_sees_only_their_districts_counts(district_member):
     ProductFactory(producer=ProducerFactory(district=own), category=Category.TEXTILE)
     lapsed = NetworkMembership.objects.get(producer=food.producer)
     lapsed.status, lapsed.joined_on = MembershipStatus.ACTIVE, timezone.localdate()
-    lapsed.valid_until = timezone.localdate() - timedelta(days=365)
+    lapsed.valid_until = date(timezone.localdate().year - 2, 9, 30)
     lapsed.save()
     Certification.objects.create(
         product=food, standard="fda", expires_on=timezone.localdate() + timedelta(days=30)

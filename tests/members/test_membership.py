@@ -1,10 +1,12 @@
 """Network membership: renewals with gapless receipts, endings, the due list, letters."""
 
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InternalError, connection, transaction
 from django.urls import reverse
@@ -192,18 +194,14 @@ def test_another_district_cannot_see_a_receipt(client, other_district_member, st
     assert client.get(url).status_code == 404
 
 
+@time_machine.travel(datetime(2026, 11, 1, 10, 0, tzinfo=ZoneInfo("Asia/Bangkok")), tick=False)
 def test_the_due_list_shows_pending_grace_and_lapsed_members_of_the_district(
     client, district_member
 ):
-    today = timezone.localdate()
-    states = {
-        "ใช้งาน": today + timedelta(days=30),
-        "ผ่อนผัน": today - timedelta(days=10),
-        "ขาด": today - timedelta(days=400),
-    }
+    states = {"ใช้งาน": date(2027, 9, 30), "ผ่อนผัน": date(2026, 9, 30), "ขาด": date(2025, 9, 30)}
     for name, valid_until in states.items():
         membership = _membership(name=name)
-        membership.status, membership.joined_on = MembershipStatus.ACTIVE, today
+        membership.status, membership.joined_on = MembershipStatus.ACTIVE, date(2024, 11, 1)
         membership.valid_until = valid_until
         membership.save()
     _membership(name="รอ")

@@ -1,13 +1,13 @@
 """Registering, finding and recording producers, as a district member and as staff."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from members.models import (
     Category,
@@ -236,22 +236,20 @@ def test_staff_find_producers_of_every_district(client, staff, producers):
     ]
 
 
-def test_membership_status_follows_the_dates(client, district_member):
+def test_membership_status_follows_the_dates(db):
     producer = ProducerFactory(district=sa_kaeo_district(OWN_DISTRICT))
-    today = timezone.localdate()
     membership = NetworkMembership.objects.get(producer=producer)
     membership.status = MembershipStatus.ACTIVE
-    membership.joined_on = today - timedelta(days=400)
+    membership.joined_on, membership.valid_until = date(2024, 11, 1), date(2026, 9, 30)
+    membership.save()
     cases = [
-        (today, "active"),
-        (today - timedelta(days=30), "grace"),
-        (today - timedelta(days=200), "lapsed"),
-    ]
-    for valid_until, expected in cases:
-        membership.valid_until = valid_until
-        membership.save()
-        assert membership.current_status() == expected
-        annotated = NetworkMembership.objects.with_status().get(pk=membership.pk)
+        (date(2026, 9, 30), "active"),
+        (date(2026, 12, 29), "grace"),
+        (date(2026, 12, 30), "lapsed"),
+    ]  # 90 days of grace
+    for today, expected in cases:
+        assert membership.current_status(today=today) == expected
+        annotated = NetworkMembership.objects.with_status(today=today).get(pk=membership.pk)
         assert annotated.status_today == expected
 
 
@@ -386,3 +384,69 @@ def test_a_rating_cannot_have_six_stars(db):
     rating = StarRatingFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         StarRating.objects.filter(pk=rating.pk).update(stars=6)
+
+
+def test_a_national_id_typed_in_thai_digits_is_stored_as_digits(db):
+    digits = national_id(900)
+    typed = "".join("๐๑๒๓๔๕๖๗๘๙"[int(d)] for d in digits)
+    person = PersonFactory.build(
+        national_id=f"{typed[0]}-{typed[1:5]}-{typed[5:]}", district=sa_kaeo_district()
+    )
+    person.full_clean()
+    assert person.national_id == digits
+
+
+def test_a_juristic_id_needs_its_check_digit(client, staff):
+    client.force_login(staff)
+    response = _post(
+        client,
+        _registration(
+            **{"producer-juristic_id": "0105536000012", "producer-district": OWN_DISTRICT}
+        ),
+    )
+    assert "juristic_id" in response.context["form"].errors
+    first_twelve = "010553600001"
+    from otop_portal.lib.natid import check_digit
+
+    valid = first_twelve + str(check_digit(first_twelve))
+    response = _post(
+        client, _registration(**{"producer-juristic_id": valid, "producer-district": OWN_DISTRICT})
+    )
+    assert response.status_code == 302
+
+
+def test_staff_cannot_place_a_producer_outside_its_district(client, staff):
+    client.force_login(staff)
+    response = _post(
+        client,
+        _registration(**{"producer-district": OWN_DISTRICT, "producer-subdistrict": "270601"}),
+    )
+    assert "subdistrict" in response.context["form"].errors
+    assert not Producer.objects.exists()
+
+
+def test_a_group_has_one_chair(client, district_member):
+    producer = ProducerFactory(district=sa_kaeo_district(OWN_DISTRICT))  # it has a chair
+    client.force_login(district_member)
+    with translation.override("th"):
+        response = client.post(
+            reverse("members:person_add", args=[producer.pk]),
+            {
+                "first_name": "สมปอง",
+                "sex": "male",
+                "role": "chair",
+            },
+        )
+    assert response.status_code == 200
+    assert "กลุ่มนี้มีประธานแล้ว" in response.content.decode()
+    assert producer.members.count() == 1
+
+
+def test_a_membership_runs_to_the_end_of_a_fiscal_year(db):
+    from django.db import IntegrityError, transaction
+
+    membership = NetworkMembership.objects.get(producer=ProducerFactory())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NetworkMembership.objects.filter(pk=membership.pk).update(
+            status="active", joined_on=date(2025, 1, 1), valid_until=date(2025, 12, 31)
+        )
