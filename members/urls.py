@@ -1,5 +1,7 @@
 from django.urls import path
 
+from members.urls_committees import urlpatterns as committee_urls
+from members.urls_imports import urlpatterns as import_urls
 from members.views import accounts, membership, producers, records
 
 app_name = "members"
@@ -34,4 +36,6 @@ urlpatterns = [
     path("membership/due/", membership.membership_due, name="membership_due"),
     path("membership/due/letters/", membership.renewal_letters, name="renewal_letters"),
     path("postal-codes/", producers.postal_codes, name="postal_codes"),
+    *committee_urls,
+    *import_urls,
 ]

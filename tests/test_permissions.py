@@ -8,176 +8,109 @@ member must get 404 for them, never 403.
 Expected outcomes: an HTTP status, or LOGIN (a redirect to the login page).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import tests
 from tests.conftest import OWN_DISTRICT
+from tests.matrix import (
+    LOGIN,
+    PERSONAS,
+    Row,
+    all_,
+    district_object,
+    district_write,
+    logged_in,
+    person,
+    producer,
+    product,
+    rating,
+    receipt,
+    registering,
+    staff_only,
+)
 
-LOGIN = "login"
-PERSONAS = ["anonymous", "district_member", "other_district_member", "officer", "staff"]
 # Admin URLs are covered by test_admin.py; Django's admin is for provincial staff only.
 IGNORED_NAMESPACES = {"admin"}
 
-
-def _all(outcome):
-    return dict.fromkeys(PERSONAS, outcome)
-
-
-def _logged_in(outcome, anonymous=LOGIN):
-    return {**_all(outcome), "anonymous": anonymous}
-
-
-def _district_object(outcome_for_reader=200):
-    return {
-        "anonymous": LOGIN,
-        "district_member": outcome_for_reader,
-        "other_district_member": 404,
-        "officer": outcome_for_reader,
-        "staff": outcome_for_reader,
-    }
-
-
-def _staff_only(outcome=200):
-    return {**_logged_in(403), "staff": outcome}
-
-
-def _district_write(outcome=200):
-    """A write page of a district-owned object: the own district and staff may use it,
-    officers only read (403), another district does not see it (404)."""
-    return {**_district_object(outcome), "officer": 403}
-
-
-def _producer(request):
-    from tests.factories import ProducerFactory, sa_kaeo_district
-
-    return {"pk": ProducerFactory(district=sa_kaeo_district(OWN_DISTRICT)).pk}
-
-
-def _person(request):
-    from tests.factories import PersonFactory, sa_kaeo_district
-
-    return {"pk": PersonFactory(district=sa_kaeo_district(OWN_DISTRICT)).pk}
-
-
-def _product(request):
-    from tests.factories import ProductFactory
-
-    return {"pk": ProductFactory(producer_id=_producer(request)["pk"]).pk}
-
-
-def _rating(request):
-    from tests.factories import StarRatingFactory
-
-    return {"pk": StarRatingFactory(product_id=_product(request)["pk"]).pk}
-
-
-def _receipt(request):
-    from datetime import date
-    from decimal import Decimal
-
-    from members import services
-    from members.models import NetworkMembership, NetworkSettings
-    from tests.factories import UserFactory
-
-    NetworkSettings.objects.update_or_create(pk=1, defaults={"annual_fee": Decimal("20")})
-    membership = NetworkMembership.objects.get(producer_id=_producer(request)["pk"])
-    payment = services.membership_renew(
-        membership=membership,
-        fiscal_year_be=2569,
-        paid_on=date(2025, 11, 1),
-        by=UserFactory(staff=True),
-    )
-    return {"pk": payment.pk}
-
-
-def _registering(outcome=200):
-    """Registering a producer: district members (in their own district) and staff."""
-    return {**_logged_in(outcome), "officer": 403}
-
-
-@dataclass
-class Row:
-    """Expected outcomes of one URL. `kwargs` is a dict, or a function of the test's
-    `request` that builds the objects the URL needs (through factories) and returns
-    the URL's arguments."""
-
-    get: dict
-    post: dict
-    kwargs: dict | Callable = field(default_factory=dict)
-    data: dict = field(default_factory=dict)
-
-    def url_kwargs(self, request) -> dict:
-        return self.kwargs(request) if callable(self.kwargs) else self.kwargs
-
-
 MATRIX = {
     # public pages
-    "about": Row(get=_all(200), post=_all(405)),
-    "health": Row(get=_all(200), post=_all(405)),
-    "set_language": Row(get=_all(302), post=_all(302), data={"language": "en", "next": "/"}),
-    "login": Row(get={**_all(302), "anonymous": 200}, post={**_all(302), "anonymous": 200}),
-    "password_reset": Row(get=_all(200), post=_all(302), data={"email": "nobody@example.org"}),
-    "password_reset_done": Row(get=_all(200), post=_all(405)),
+    "about": Row(get=all_(200), post=all_(405)),
+    "health": Row(get=all_(200), post=all_(405)),
+    "set_language": Row(get=all_(302), post=all_(302), data={"language": "en", "next": "/"}),
+    "login": Row(get={**all_(302), "anonymous": 200}, post={**all_(302), "anonymous": 200}),
+    "password_reset": Row(get=all_(200), post=all_(302), data={"email": "nobody@example.org"}),
+    "password_reset_done": Row(get=all_(200), post=all_(405)),
     "password_reset_confirm": Row(
-        get=_all(200), post=_all(200), kwargs={"uidb64": "MQ", "token": "bad-token"}
+        get=all_(200), post=all_(200), kwargs={"uidb64": "MQ", "token": "bad-token"}
     ),
-    "password_reset_complete": Row(get=_all(200), post=_all(405)),
+    "password_reset_complete": Row(get=all_(200), post=all_(405)),
     # every login
-    "home": Row(get=_logged_in(200), post=_logged_in(405)),
-    "logout": Row(get=_logged_in(405), post=_logged_in(302)),
-    "password_change": Row(get=_logged_in(200), post=_logged_in(200)),
-    "password_change_done": Row(get=_logged_in(200), post=_logged_in(405)),
+    "home": Row(get=logged_in(200), post=logged_in(405)),
+    "logout": Row(get=logged_in(405), post=logged_in(302)),
+    "password_change": Row(get=logged_in(200), post=logged_in(200)),
+    "password_change_done": Row(get=logged_in(200), post=logged_in(405)),
     # district-owned
     # (pages that only show answer POST with 405 before looking anything up)
     "members:district_detail": Row(
-        get=_district_object(), post=_logged_in(405), kwargs={"code": OWN_DISTRICT}
+        get=district_object(), post=logged_in(405), kwargs={"code": OWN_DISTRICT}
     ),
     # provincial staff
-    "members:account_list": Row(get=_staff_only(), post=_logged_in(405)),
+    "members:account_list": Row(get=staff_only(), post=logged_in(405)),
     # the registry
-    "members:producer_list": Row(get=_logged_in(200), post=_logged_in(405)),
+    "members:producer_list": Row(get=logged_in(200), post=logged_in(405)),
     "members:producer_export": [
-        Row(get=_logged_in(200), post=_logged_in(405), kwargs={"fmt": "csv"}),
-        Row(get=_logged_in(200), post=_logged_in(405), kwargs={"fmt": "xlsx"}),
+        Row(get=logged_in(200), post=logged_in(405), kwargs={"fmt": "csv"}),
+        Row(get=logged_in(200), post=logged_in(405), kwargs={"fmt": "xlsx"}),
     ],
-    "members:producer_create": Row(get=_registering(), post=_registering()),
-    "members:producer_detail": Row(get=_district_object(), post=_logged_in(405), kwargs=_producer),
-    "members:producer_edit": Row(get=_district_write(), post=_district_write(), kwargs=_producer),
-    "members:person_add": Row(get=_district_write(), post=_district_write(), kwargs=_producer),
-    "members:product_add": Row(get=_district_write(), post=_district_write(), kwargs=_producer),
-    "members:contact_add": Row(get=_district_write(), post=_district_write(), kwargs=_producer),
-    "members:sales_add": Row(get=_district_write(), post=_district_write(), kwargs=_producer),
-    "members:person_detail": Row(get=_district_object(), post=_logged_in(405), kwargs=_person),
-    "members:person_edit": Row(get=_district_write(), post=_district_write(), kwargs=_person),
-    "members:product_edit": Row(get=_district_write(), post=_district_write(), kwargs=_product),
-    "members:rating_add": Row(get=_district_write(), post=_district_write(), kwargs=_product),
-    "members:quadrant_add": Row(get=_district_write(), post=_district_write(), kwargs=_product),
-    "members:certification_add": Row(
-        get=_district_write(), post=_district_write(), kwargs=_product
-    ),
+    "members:producer_create": Row(get=registering(), post=registering()),
+    "members:producer_detail": Row(get=district_object(), post=logged_in(405), kwargs=producer),
+    "members:producer_edit": Row(get=district_write(), post=district_write(), kwargs=producer),
+    "members:person_add": Row(get=district_write(), post=district_write(), kwargs=producer),
+    "members:product_add": Row(get=district_write(), post=district_write(), kwargs=producer),
+    "members:contact_add": Row(get=district_write(), post=district_write(), kwargs=producer),
+    "members:sales_add": Row(get=district_write(), post=district_write(), kwargs=producer),
+    "members:person_detail": Row(get=district_object(), post=logged_in(405), kwargs=person),
+    "members:person_edit": Row(get=district_write(), post=district_write(), kwargs=person),
+    "members:product_edit": Row(get=district_write(), post=district_write(), kwargs=product),
+    "members:rating_add": Row(get=district_write(), post=district_write(), kwargs=product),
+    "members:quadrant_add": Row(get=district_write(), post=district_write(), kwargs=product),
+    "members:certification_add": Row(get=district_write(), post=district_write(), kwargs=product),
     "members:rating_verify": Row(
-        get=_logged_in(405),
-        post={**_district_object(403), "staff": 302},
-        kwargs=_rating,
+        get=logged_in(405),
+        post={**district_object(403), "staff": 302},
+        kwargs=rating,
     ),
-    "members:postal_codes": Row(get=_logged_in(200), post=_logged_in(405)),
+    "members:postal_codes": Row(get=logged_in(200), post=logged_in(405)),
     "members:membership_renew": Row(
-        get=_logged_in(405), post={**_district_write(302), "officer": 403}, kwargs=_producer
+        get=logged_in(405), post={**district_write(302), "officer": 403}, kwargs=producer
     ),
-    "members:membership_end": Row(get=_district_write(), post=_district_write(), kwargs=_producer),
-    "members:membership_receipt": Row(
-        get=_district_object(), post=_logged_in(405), kwargs=_receipt
-    ),
-    "members:membership_due": Row(get=_logged_in(200), post=_logged_in(405)),
-    "members:renewal_letters": Row(get=_logged_in(200), post=_logged_in(405)),
+    "members:membership_end": Row(get=district_write(), post=district_write(), kwargs=producer),
+    "members:membership_receipt": Row(get=district_object(), post=logged_in(405), kwargs=receipt),
+    "members:membership_due": Row(get=logged_in(200), post=logged_in(405)),
+    "members:renewal_letters": Row(get=logged_in(200), post=logged_in(405)),
     "members:account_export": [
-        Row(get=_staff_only(), post=_logged_in(405), kwargs={"fmt": "csv"}),
-        Row(get=_staff_only(), post=_logged_in(405), kwargs={"fmt": "xlsx"}),
+        Row(get=staff_only(), post=logged_in(405), kwargs={"fmt": "csv"}),
+        Row(get=staff_only(), post=logged_in(405), kwargs={"fmt": "xlsx"}),
     ],
 }
+
+
+def _app_rows() -> dict:
+    """ROWS of every tests/<app>/matrix_*.py module, so each app keeps its own rows."""
+    rows = {}
+    for module in pkgutil.walk_packages(tests.__path__, "tests."):
+        if module.name.rsplit(".", 1)[-1].startswith("matrix_"):
+            found = importlib.import_module(module.name).ROWS
+            assert not set(found) & set(rows), f"{module.name} repeats a URL"
+            rows.update(found)
+    return rows
+
+
+MATRIX.update(_app_rows())
 CASES = [
     (name, index, row)
     for name, rows in MATRIX.items()

@@ -1,0 +1,3 @@
+"""URLs of committees and activities (included by members/urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of the producer import (included by members/urls.py)."""
+
+urlpatterns = []
