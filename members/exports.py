@@ -68,3 +68,71 @@ def _status_label(status) -> str:
     from members.models import MembershipStatus
 
     return str(MembershipStatus(status).label) if status else ""
+
+
+def products_export(products, *, unit: str = "") -> Export:
+    """Products with their current star rating (latest round), its verification and the
+    latest quadrant."""
+    return Export(
+        filename=_("products"),
+        columns=[
+            Column(_("Producer"), lambda p: p.producer.name),
+            Column(_("District"), lambda p: p.producer.district.name),
+            Column(_("Product"), lambda p: p.name),
+            Column(_("Category"), lambda p: p.get_category_display()),
+            Column(_("Price"), lambda p: p.price, kind="decimal"),
+            Column(_("Unit"), lambda p: p.unit),
+            Column(_("Current stars"), lambda p: p.current_stars, kind="int"),
+            Column(_("OPC round"), lambda p: p.current_round, kind="int"),
+            Column(_("Verified"), lambda p: _yes_no(p.current_verified) if p.current_stars else ""),
+            Column(_("Quadrant"), lambda p: p.latest_quadrant or ""),
+            Column(_("Still made"), lambda p: _yes_no(p.is_active)),
+        ],
+        rows=products,
+    )
+
+
+def memberships_export(producers) -> Export:
+    """Members and their fee status: status today, valid until, the last renewal."""
+    return Export(
+        filename=_("network members"),
+        columns=[
+            Column(_("Producer"), lambda p: p.name),
+            Column(_("District"), lambda p: p.district.name),
+            Column(_("Membership"), lambda p: _status_label(p.membership_status)),
+            Column(_("Valid until"), lambda p: p.membership_valid_until, kind="date"),
+            Column(_("Last renewal (fiscal year)"), lambda p: p.last_renewal_year, kind="int"),
+            Column(_("Last fee paid"), lambda p: p.last_renewal_amount, kind="decimal"),
+            Column(_("Last receipt"), lambda p: p.last_receipt or "", kind="id"),
+            Column(_("Contact person"), lambda p: str(p.contact_person or "")),
+            Column(
+                _("Contact's phone"),
+                lambda p: p.contact_person.phone if p.contact_person else "",
+                kind="id",
+            ),
+        ],
+        rows=producers,
+    )
+
+
+def sales_summary_export(rows) -> Export:
+    """Sales per fiscal year, district and category (a producer's sales count under its
+    main category: the one most of its products are in)."""
+    from members.models import Category
+
+    labels = dict(Category.choices)
+    return Export(
+        filename=_("sales by district and category"),
+        columns=[
+            Column(_("Fiscal year"), lambda r: r["fiscal_year_be"], kind="int"),
+            Column(_("District"), lambda r: r["district_name"]),
+            Column(_("Category"), lambda r: str(labels.get(r["category"], "")) or "—"),
+            Column(_("Producers"), lambda r: r["producers"], kind="int"),
+            Column(_("Sales"), lambda r: r["total"], kind="decimal"),
+        ],
+        rows=rows,
+    )
+
+
+def _yes_no(value) -> str:
+    return str(_("Yes")) if value else str(_("No"))

@@ -144,6 +144,9 @@ def register() -> None:
         )
     )
     register_nav(
+        NavItem(key="members.reports", label=_("Reports"), url_name="members:reports", order=80)
+    )
+    register_nav(
         NavItem(
             key="members.accounts",
             label=_("Accounts"),

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
@@ -196,3 +197,67 @@ def memberships_due(user, *, district: str = "") -> QuerySet[Producer]:
     if district:
         producers = producers.filter(district_id=district)
     return producers.order_by("district", "name_sort", "pk")
+
+
+def products_for(user) -> QuerySet[Product]:
+    """Products with their current rating (the latest round) and latest quadrant."""
+    from members.models import QuadrantAssessment, StarRating
+
+    latest = StarRating.objects.filter(product=OuterRef("pk")).order_by("-round_year_be")
+    quadrant = QuadrantAssessment.objects.filter(product=OuterRef("pk")).order_by("-fiscal_year_be")
+    return (
+        Product.objects.for_user(user)
+        .select_related("producer__district")
+        .annotate(
+            current_stars=Subquery(latest.values("stars")[:1]),
+            current_round=Subquery(latest.values("round_year_be")[:1]),
+            current_verified=Subquery(latest.values("verified_at")[:1]),
+            latest_quadrant=Subquery(quadrant.values("quadrant")[:1]),
+        )
+        .order_by("producer__name_sort", "name", "pk")
+    )
+
+
+def memberships_for(user) -> QuerySet[Producer]:
+    """Producers with their membership's dates and last renewal, for the fee report."""
+    from members.models import MembershipPayment
+
+    last = MembershipPayment.objects.filter(membership__producer=OuterRef("pk")).order_by(
+        "-fiscal_year_be"
+    )
+    return producers_for(user).annotate(
+        membership_valid_until=Subquery(
+            NetworkMembership.objects.filter(producer=OuterRef("pk")).values("valid_until")[:1]
+        ),
+        last_renewal_year=Subquery(last.values("fiscal_year_be")[:1]),
+        last_renewal_amount=Subquery(last.values("amount")[:1]),
+        last_receipt=Subquery(last.values("receipt_no")[:1]),
+    )
+
+
+def sales_summary(user, *, fiscal_year_be: int | None = None) -> list[dict]:
+    """Sales totals per fiscal year, district and the producer's main category."""
+    from django.db.models import Sum
+
+    from members.models import SalesReport
+
+    main_category = (
+        Product.objects.filter(producer=OuterRef("producer"))
+        .values("category")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "category")
+        .values("category")[:1]
+    )
+    reports = SalesReport.objects.for_user(user)
+    if fiscal_year_be:
+        reports = reports.filter(fiscal_year_be=fiscal_year_be)
+    return list(
+        reports.annotate(category=Subquery(main_category))
+        .values("fiscal_year_be", "producer__district__code", "category")
+        .annotate(
+            district_name=models.F("producer__district__name_th"),
+            producers=Count("producer", distinct=True),
+            total=Sum("amount"),
+        )
+        .order_by("-fiscal_year_be", "producer__district__code", "category")
+    )

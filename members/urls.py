@@ -2,7 +2,7 @@ from django.urls import path
 
 from members.urls_committees import urlpatterns as committee_urls
 from members.urls_imports import urlpatterns as import_urls
-from members.views import accounts, membership, producers, records
+from members.views import accounts, membership, producers, records, reports
 
 app_name = "members"
 
@@ -35,6 +35,8 @@ urlpatterns = [
     path("membership/receipts/<int:pk>/", membership.membership_receipt, name="membership_receipt"),
     path("membership/due/", membership.membership_due, name="membership_due"),
     path("membership/due/letters/", membership.renewal_letters, name="renewal_letters"),
+    path("reports/", reports.reports, name="reports"),
+    path("reports/<str:kind>/<str:fmt>/", reports.report_export, name="report_export"),
     path("postal-codes/", producers.postal_codes, name="postal_codes"),
     *committee_urls,
     *import_urls,

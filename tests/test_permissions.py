@@ -85,6 +85,12 @@ MATRIX = {
         kwargs=rating,
     ),
     "members:postal_codes": Row(get=logged_in(200), post=logged_in(405)),
+    "members:reports": Row(get=logged_in(200), post=logged_in(405)),
+    "members:report_export": [
+        Row(get=logged_in(200), post=logged_in(405), kwargs={"kind": kind, "fmt": fmt})
+        for kind in ("products", "members", "sales")
+        for fmt in ("csv", "xlsx")
+    ],
     "members:membership_renew": Row(
         get=logged_in(405), post={**district_write(302), "officer": 403}, kwargs=producer
     ),
