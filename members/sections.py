@@ -30,6 +30,8 @@ def _dashboard(request, obj=None) -> dict:
     for row in rows:
         row["category_counts"] = [row["categories"].get(c, 0) for c in Category.values]
         row["star_counts"] = [row["stars"].get(n, 0) for n in range(5, 0, -1)]
+        row["category_pairs"] = list(zip(Category.labels, row["category_counts"], strict=True))
+        row["star_pairs"] = list(zip(range(5, 0, -1), row["star_counts"], strict=True))
     return {
         "rows": rows,
         "categories": Category.choices,
