@@ -164,7 +164,7 @@ class PersonForm(AddressFormMixin, forms.ModelForm):
         ]
         field_classes = {"birth_date": BEDateField, "consent_on": BEDateField}
 
-    def __init__(self, *args, user, district: District, with_role: bool = True, **kwargs):
+    def __init__(self, *args, user, with_role: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         # where the person lives may be anywhere in the province

@@ -66,9 +66,7 @@ def producer_create(request):
         raise PermissionDenied
     data = request.POST or None
     form = ProducerForm(data, user=request.user, prefix="producer")
-    person_form = PersonForm(
-        data, user=request.user, district=request.user.district, prefix="person"
-    )
+    person_form = PersonForm(data, user=request.user, prefix="person")
     similar = []
     if request.method == "POST" and form.is_valid() and person_form.is_valid():
         producer = form.save(commit=False)

@@ -48,7 +48,7 @@ def _product(request, pk) -> Product:
 @require_http_methods(["GET", "POST"])
 def person_add(request, pk):
     producer = _producer(request, pk)
-    form = PersonForm(request.POST or None, user=request.user, district=producer.district)
+    form = PersonForm(request.POST or None, user=request.user)
 
     def save(person):
         services.person_join(producer=producer, person=person, role=form.cleaned_data["role"])
@@ -84,7 +84,6 @@ def person_edit(request, pk):
         request.POST or None,
         instance=person,
         user=request.user,
-        district=person.district,
         with_role=False,
     )
     return _save_record(
