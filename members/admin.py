@@ -171,5 +171,6 @@ class SubdistrictAdmin(ReadOnlyAdmin):
 # Functions are groups created by a migration and named in code: not edited by hand.
 admin.site.unregister(Group)
 
-# The registry's admin (producers, people, products, ratings…) lives in its own module.
-from members import admin_registry  # noqa: E402, F401
+# The registry's admin (producers, people, products, ratings…) and that of committees and
+# activities live in modules of their own.
+from members import admin_committees, admin_registry  # noqa: E402, F401

@@ -1,6 +1,16 @@
 """The registry's models: geography, accounts, and the network's producers and people."""
 
 from members.models.accounts import Function, Role, User, UserManager, UserQuerySet
+from members.models.committees import (
+    ActionItem,
+    Activity,
+    ActivityKind,
+    CommitteeLevel,
+    CommitteeSeat,
+    CommitteeTerm,
+    Participant,
+    SeatRole,
+)
 from members.models.geography import District, NamedArea, Province, Subdistrict
 from members.models.network import (
     ContactKind,
@@ -35,8 +45,14 @@ from members.models.registry import (
 )
 
 __all__ = [
+    "ActionItem",
+    "Activity",
+    "ActivityKind",
     "Category",
     "Certification",
+    "CommitteeLevel",
+    "CommitteeSeat",
+    "CommitteeTerm",
     "ContactKind",
     "ContactLog",
     "District",
@@ -48,6 +64,7 @@ __all__ = [
     "NationalIdView",
     "NetworkMembership",
     "NetworkSettings",
+    "Participant",
     "Person",
     "Producer",
     "ProducerMember",
@@ -61,6 +78,7 @@ __all__ = [
     "Role",
     "SalesChannel",
     "SalesReport",
+    "SeatRole",
     "Sex",
     "Standard",
     "StarRating",

@@ -2,7 +2,17 @@
 through a service here (keyword-only arguments, one transaction each)."""
 
 from members.services.accounts import users_set_active
+from members.services.committees import (
+    action_item_save,
+    action_item_set_done,
+    activity_save,
+    committee_seat_save,
+    committee_term_save,
+    participant_record_attendance,
+    participants_invite,
+)
 from members.services.geography import GeographyResult, geography_load
+from members.services.imports import ImportRefused, ImportResult, producers_import
 from members.services.membership import (
     membership_end,
     membership_renew,
@@ -22,15 +32,25 @@ from members.services.registry import (
 
 __all__ = [
     "GeographyResult",
+    "ImportRefused",
+    "ImportResult",
+    "action_item_save",
+    "action_item_set_done",
+    "activity_save",
+    "committee_seat_save",
+    "committee_term_save",
     "default_role",
     "geography_load",
     "membership_end",
     "membership_renew",
     "next_receipt_number",
+    "participant_record_attendance",
+    "participants_invite",
     "person_join",
     "person_update",
     "producer_register",
     "producer_update",
+    "producers_import",
     "record_save",
     "renewal_fee",
     "similar_producers",
