@@ -78,6 +78,12 @@ def _sales(request, producer) -> dict:
     return {"sales": producer.sales.all()[:40], "may_edit": can_write(request.user, producer)}
 
 
+def _history(request, producer) -> dict:
+    from otop_portal.lib.history import changes_of
+
+    return {"changes": changes_of(producer)}
+
+
 PRODUCER_SECTIONS = [
     ("members.people", _("People"), "people", _people, 10),
     ("members.products", _("Products"), "products", _products, 20),
@@ -99,6 +105,17 @@ def register() -> None:
                 template=f"members/sections/producer_{template}.html",
             ),
         )
+    register_section(
+        PRODUCER,
+        Section(
+            key="members.history",
+            title=_("History"),
+            template="members/includes/history.html",
+            context=_history,
+            order=100,
+            visible=lambda user: user.is_provincial_staff,
+        ),
+    )
     register_section(
         HOME,
         Section(

@@ -18,6 +18,7 @@ from members.forms import (
     StarRatingForm,
 )
 from members.models import NationalIdView, Person, Producer, Product, StarRating
+from otop_portal.lib.history import changes_of
 from otop_portal.lib.scoping import can_write, get_for_user
 
 
@@ -70,10 +71,16 @@ def person_detail(request, pk):
         # DOMAIN.md §3: who may edit a person sees the full ID, and each view is recorded
         NationalIdView.objects.create(person=person, viewed_by=request.user, path=request.path)
     memberships = person.memberships.select_related("producer").order_by("pk")
+    history = {"changes": changes_of(person)} if request.user.is_provincial_staff else None
     return render(
         request,
         "members/person_detail.html",
-        {"person": person, "may_edit": may_edit, "memberships": memberships},
+        {
+            "person": person,
+            "may_edit": may_edit,
+            "memberships": memberships,
+            "history": history,
+        },
     )
 
 

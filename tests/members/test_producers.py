@@ -450,3 +450,24 @@ def test_a_membership_runs_to_the_end_of_a_fiscal_year(db):
         NetworkMembership.objects.filter(pk=membership.pk).update(
             status="active", joined_on=date(2025, 1, 1), valid_until=date(2025, 12, 31)
         )
+
+
+def test_staff_see_the_history_of_a_producer_and_a_person(client, staff, district_member):
+    producer = ProducerFactory(district=sa_kaeo_district(OWN_DISTRICT), name="ชื่อเดิม")
+    client.force_login(district_member)
+    client.post(
+        reverse("members:product_add", args=[producer.pk]),
+        {"name": "ข้าวหลาม", "category": "food", "price": "20", "unit": "กระบอก", "is_active": "on"},
+    )
+    page = client.get(reverse("members:producer_detail", args=[producer.pk])).content.decode()
+    assert "ประวัติ" not in page, "only provincial staff see the history"
+    producer.name = "ชื่อใหม่"
+    producer.save()
+    client.force_login(staff)
+    page = client.get(reverse("members:producer_detail", args=[producer.pk])).content.decode()
+    assert "ชื่อเดิม → ชื่อใหม่" in page
+    assert "ข้าวหลาม" in page and str(district_member) in page, "who added the product"
+    person_page = client.get(
+        reverse("members:person_detail", args=[producer.contact_person_id])
+    ).content.decode()
+    assert "ประวัติ" in person_page
