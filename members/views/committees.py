@@ -32,6 +32,7 @@ from members.models import (
 )
 from members.views.records import _save_record
 from otop_portal.lib.exports import export_response
+from otop_portal.lib.history import changes_of
 from otop_portal.lib.scoping import can_write, get_for_user, staff_required
 from otop_portal.lib.thaidate import BEDateField
 
@@ -325,6 +326,7 @@ def term_detail(request, pk):
             "may_edit": may_edit,
             "today": timezone.localdate(),
             "show_logins": may_edit or request.user.sees_all_districts,
+            "history": {"changes": changes_of(term)} if request.user.is_provincial_staff else None,
         },
     )
 

@@ -588,3 +588,21 @@ def test_running_the_demo_twice_writes_the_same_rows(seeded):
     assert _seed() == seeded
     assert _demo_snapshot() == first
     assert _demo_events() == events, "a second run saves nothing that did not change"
+
+
+def test_staff_see_the_history_of_a_committee_term(client, staff):
+    from django.urls import reverse
+
+    from members.models import CommitteeTerm
+
+    term = CommitteeTerm.objects.create(
+        level="province",
+        starts_on=date(2025, 10, 1),
+        ends_on=date(2027, 9, 30),
+        appointment_ref="คำสั่งเดิม",
+    )
+    term.appointment_ref = "คำสั่งใหม่"
+    term.save()
+    client.force_login(staff)
+    page = client.get(reverse("members:term_detail", args=[term.pk])).content.decode()
+    assert "คำสั่งเดิม → คำสั่งใหม่" in page

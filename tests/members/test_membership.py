@@ -213,3 +213,23 @@ def test_the_due_list_shows_pending_grace_and_lapsed_members_of_the_district(
     letters = client.get(reverse("members:renewal_letters")).content.decode()
     assert letters.count('class="document letter"') == 3
     assert "อื่น" not in letters
+
+
+def test_the_due_list_takes_the_same_queries_for_1_or_50_members(client, staff):
+    client.force_login(staff)
+    url = reverse("members:membership_due")
+    _membership()
+    client.get(url)
+
+    def count():
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+            client.get(reverse("members:renewal_letters"))
+        return len(queries)
+
+    one = count()
+    for _ in range(49):
+        _membership()
+    assert count() == one
