@@ -69,7 +69,7 @@ format: $(STAMP)
 migrations-check: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-MAKEMESSAGES := DEBUG=1 $(BIN)/python manage.py makemessages --locale th --no-obsolete --no-fuzzy-matching \
+MAKEMESSAGES := DEBUG=1 $(BIN)/python manage.py makemessages --locale th --no-obsolete \
 	--ignore ".venv/*" --ignore "staticfiles/*" --ignore "bench/*" --ignore "tests/*" \
 	--ignore "locale/*"
 

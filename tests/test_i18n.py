@@ -57,3 +57,10 @@ def test_the_admin_reads_in_thai(client, staff):
     page = client.get(reverse("admin:members_user_changelist")).content.decode()
     assert "บัญชีผู้ใช้" in page
     assert "ระงับบัญชีที่เลือก" in page
+
+
+def test_makemessages_never_guesses_a_translation():
+    """A fuzzy guess would show wrong Thai until someone noticed its flag."""
+    from otop_portal.management.commands.makemessages import Command
+
+    assert "--no-fuzzy-matching" in Command.msgmerge_options
