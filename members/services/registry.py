@@ -73,10 +73,15 @@ def record_save(*, record):
 
 
 def similar_producers(
-    *, name: str, subdistrict_id: str | None, phone: str, exclude_pk: int | None = None
+    *,
+    name: str,
+    subdistrict_id: str | None,
+    phone: str | list[str],
+    exclude_pk: int | None = None,
 ) -> QuerySet[Producer]:
     """Producers that may be the same as the one being entered: a similar Thai name in
-    the same subdistrict, or the same phone number (the producer's or a person's)."""
+    the same subdistrict, or one of the phone numbers given (the producer's, its contact
+    person's) as a producer's or one of its people's."""
     conditions = Q()
     if subdistrict_id and name:
         alike = (
@@ -86,8 +91,9 @@ def similar_producers(
             .values("pk")
         )
         conditions |= Q(pk__in=alike)
-    if phone:
-        conditions |= Q(phone=phone) | Q(members__person__phone=phone)
+    phones = [number for number in ([phone] if isinstance(phone, str) else phone) if number]
+    if phones:
+        conditions |= Q(phone__in=phones) | Q(members__person__phone__in=phones)
     if not conditions:
         return Producer.objects.none()
     return Producer.objects.filter(conditions).exclude(pk=exclude_pk).distinct()

@@ -72,7 +72,7 @@ def producer_create(request):
         producer = form.save(commit=False)
         if not request.user.is_provincial_staff:
             producer.district = request.user.district
-        similar = _similar(producer)
+        similar = _similar(producer, person_form.cleaned_data["phone"])
         if not similar or request.POST.get("confirm_similar"):
             services.producer_register(
                 producer=producer,
@@ -98,13 +98,12 @@ def producer_create(request):
     )
 
 
-def _similar(producer: Producer) -> list[Producer]:
-    phones = producer.phone
+def _similar(producer: Producer, contact_phone: str) -> list[Producer]:
     return list(
         services.similar_producers(
             name=producer.name,
             subdistrict_id=producer.subdistrict_id,
-            phone=phones,
+            phone=[producer.phone, contact_phone],
             exclude_pk=producer.pk,
         ).select_related("district")[:10]
     )

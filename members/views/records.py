@@ -126,40 +126,31 @@ def product_edit(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def rating_add(request, pk):
+def _product_record(request, pk, form_class, title):
+    """A rating, quadrant or certification of a product, added from the producer's page."""
     product = _product(request, pk)
-    form = StarRatingForm(request.POST or None, product=product)
+    form = form_class(request.POST or None, product=product)
     return _save_record(
         request,
         form,
         back_url=product.producer.get_absolute_url(),
-        title=_("Star rating of %(name)s") % {"name": product.name},
+        title=title % {"name": product.name},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def rating_add(request, pk):
+    return _product_record(request, pk, StarRatingForm, _("Star rating of %(name)s"))
 
 
 @require_http_methods(["GET", "POST"])
 def quadrant_add(request, pk):
-    product = _product(request, pk)
-    form = QuadrantForm(request.POST or None, product=product)
-    return _save_record(
-        request,
-        form,
-        back_url=product.producer.get_absolute_url(),
-        title=_("Quadrant of %(name)s") % {"name": product.name},
-    )
+    return _product_record(request, pk, QuadrantForm, _("Quadrant of %(name)s"))
 
 
 @require_http_methods(["GET", "POST"])
 def certification_add(request, pk):
-    product = _product(request, pk)
-    form = CertificationForm(request.POST or None, product=product)
-    return _save_record(
-        request,
-        form,
-        back_url=product.producer.get_absolute_url(),
-        title=_("Certification of %(name)s") % {"name": product.name},
-    )
+    return _product_record(request, pk, CertificationForm, _("Certification of %(name)s"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -471,3 +471,15 @@ def test_staff_see_the_history_of_a_producer_and_a_person(client, staff, distric
         reverse("members:person_detail", args=[producer.contact_person_id])
     ).content.decode()
     assert "ประวัติ" in person_page
+
+
+def test_the_contact_persons_phone_also_finds_a_registered_producer(client, district_member):
+    known = ProducerFactory(
+        name="กลุ่มเดิม", district=sa_kaeo_district(OWN_DISTRICT), subdistrict_id="270101"
+    )
+    client.force_login(district_member)
+    response = _post(
+        client, _registration(**{"producer-phone": "", "person-phone": known.contact_person.phone})
+    )
+    assert response.status_code == 200
+    assert response.context["similar"] == [known]
