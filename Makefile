@@ -39,6 +39,7 @@ lock: $(STAMP)
 	{ echo "# Exact versions the suite was last run with; \`make install\` installs within them."; \
 	  echo "# Refresh with \`make lock\` after changing pyproject.toml."; \
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v -E "^(pip|setuptools)=="; } > constraints.txt
+	@! grep -n " @ " constraints.txt || { echo "constraints.txt pins a local file: install that package from the index and lock again."; exit 1; }
 
 run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input

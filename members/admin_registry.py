@@ -13,7 +13,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -28,6 +30,7 @@ from members.models import (
     Person,
     Producer,
     ProducerMember,
+    ProducerMerge,
     Product,
     Quadrant,
     QuadrantAssessment,
@@ -363,6 +366,21 @@ class NetworkMembershipInline(BuddhistEraDates, admin.StackedInline):
         return membership.get_current_status_display()
 
 
+class MergedFilter(admin.SimpleListFilter):
+    """Producers merged into another are hidden from the list unless asked for."""
+
+    title = _("merged records")
+    parameter_name = "merged"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Merged into another producer"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(merged_into__isnull=False)
+        return queryset.current()
+
+
 @admin.register(Producer)
 class ProducerAdmin(RegistryAdmin):
     list_display = (
@@ -382,7 +400,9 @@ class ProducerAdmin(RegistryAdmin):
         StarsFilter,
         QuadrantFilter,
         MembershipStatusFilter,
+        MergedFilter,
     )
+    actions = ("merge_two",)
     search_fields = (
         "name",
         "name_en",
@@ -398,14 +418,31 @@ class ProducerAdmin(RegistryAdmin):
         "products__name",
     )
     autocomplete_fields = ("contact_person", "district", "subdistrict")
-    readonly_fields = (*RegistryAdmin.readonly_fields, "registered_by")
+    readonly_fields = (*RegistryAdmin.readonly_fields, "registered_by", "merged_into")
     inlines = (NetworkMembershipInline, ProducerMemberInline, ProductInline)
 
     def get_queryset(self, request):
         # The registry's own pages and exports read producers the same way: district and
         # contact person joined, best current stars, membership status today and product
-        # count annotated, so the list is one query however many rows it shows.
-        return producers_for(request.user)
+        # count annotated, so the list is one query however many rows it shows. Merged
+        # records open (read-only); the list leaves them out (MergedFilter).
+        return producers_for(request.user, include_merged=True)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.merged_into_id:
+            return False  # a merged record is kept as it was
+        return super().has_change_permission(request, obj)
+
+    @admin.action(description=_("Merge the two selected producers"))
+    def merge_two(self, request, queryset):
+        chosen = sorted(queryset.values_list("pk", flat=True))
+        if len(chosen) != 2:
+            self.message_user(
+                request, _("Select exactly two producers to merge."), level=messages.ERROR
+            )
+            return None
+        # The older record is proposed as the one kept; the page offers the other way round.
+        return redirect("members:producer_merge", pk=chosen[0], other=chosen[1])
 
     @admin.display(description=_("products"), ordering="product_count")
     def product_count(self, producer):
@@ -747,6 +784,36 @@ class NationalIdViewAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProducerMerge)
+class ProducerMergeAdmin(admin.ModelAdmin):
+    """Merges of duplicate producers: read only, as the database keeps them."""
+
+    list_display = ("merged_at_display", "absorbed", "kept", "merged_by", "reason")
+    list_select_related = ("absorbed", "kept", "merged_by")
+    search_fields = ("kept__name", "absorbed__name", "reason")
+    fields = ("merged_at_display", "absorbed", "kept", "merged_by", "reason", "summary_display")
+    readonly_fields = fields
+
+    @admin.display(description=_("merged"), ordering="merged_at")
+    def merged_at_display(self, merge):
+        return be_datetime(merge.merged_at)
+
+    @admin.display(description=_("what moved"))
+    def summary_display(self, merge):
+        moved = [f"{label}: {count}" for label, count in merge.summary.get("moved", {}).items()]
+        lines = moved + list(merge.summary.get("notes", []))
+        return format_html_join("", "<div>{}</div>", ((line,) for line in lines)) or EMPTY
+
+    def has_add_permission(self, request):
+        return False  # merges are made on the comparison page, which shows what moves
 
     def has_change_permission(self, request, obj=None):
         return False

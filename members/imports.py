@@ -724,15 +724,20 @@ class _Registered:
         juristic = {row.producer["juristic_id"] for row in rows if row.producer.get("juristic_id")}
         names = {row.producer["name"] for row in rows if row.producer.get("name")}
         ids = {row.person["national_id"] for row in rows if row.person.get("national_id")}
-        producers = Producer.objects.filter(
-            Q(cdd_code__in=codes) | Q(juristic_id__in=juristic) | Q(name__in=names)
-        ).prefetch_related("members__person", "products__ratings")
+        producers = (
+            Producer.objects.filter(
+                Q(cdd_code__in=codes) | Q(juristic_id__in=juristic) | Q(name__in=names)
+            )
+            .select_related("merged_into")
+            .prefetch_related("members__person", "products__ratings")
+        )
         self.by_code, self.by_juristic = {}, {}
         self.by_name = defaultdict(list)
         for producer in producers:
             self.by_code[producer.cdd_code] = producer
             self.by_juristic[producer.juristic_id] = producer
-            self.by_name[(producer.name, producer.subdistrict_id)].append(producer)
+            if producer.merged_into_id is None:
+                self.by_name[(producer.name, producer.subdistrict_id)].append(producer)
         self.people = {
             person.national_id: person for person in Person.objects.filter(national_id__in=ids)
         }
@@ -749,8 +754,18 @@ class _Registered:
                 ),
                 code="conflicting_match",
             )
-        if by_code or by_juristic or code or juristic:
-            return by_code or by_juristic
+        found = by_code or by_juristic
+        if found and found.merged_into_id:
+            raise ValidationError(
+                _(
+                    "This producer was merged into %(name)s (CDD code %(code)s): write that "
+                    "record's code."
+                )
+                % {"name": found.merged_into.name, "code": found.merged_into.cdd_code or "—"},
+                code="merged",
+            )
+        if found or code or juristic:
+            return found
         same = self.by_name.get((values.get("name"), subdistrict.code if subdistrict else None))
         if same and len(same) > 1:
             raise ValidationError(

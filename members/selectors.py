@@ -57,17 +57,22 @@ BEST_STARS_SQL = """
 """
 
 
-def producers_for(user, *, grace_days: int | None = None) -> QuerySet[Producer]:
+def producers_for(
+    user, *, grace_days: int | None = None, include_merged: bool = False
+) -> QuerySet[Producer]:
     """Producers as the lists and exports show them, in Thai dictionary order, with
-    their best current stars, membership status and products in one query."""
+    their best current stars, membership status and products in one query. Records
+    merged into another are left out unless `include_merged`."""
     if grace_days is None:
         grace_days = NetworkSettings.current().grace_days
     membership = NetworkMembership.objects.with_status(grace_days=grace_days).filter(
         producer=OuterRef("pk")
     )
+    producers = Producer.objects.for_user(user)
+    if not include_merged:
+        producers = producers.current()
     return (
-        Producer.objects.for_user(user)
-        .select_related("district", "subdistrict", "contact_person")
+        producers.select_related("district", "subdistrict", "contact_person")
         .annotate(
             best_stars=RawSQL(BEST_STARS_SQL, ()),  # noqa: S611 - constant SQL, no input
             membership_status=Subquery(membership.values("status_today")[:1]),
@@ -112,7 +117,29 @@ def search_producers(producers: QuerySet[Producer], text: str) -> QuerySet[Produ
 
 
 def producer_detail(user, pk: int) -> QuerySet[Producer]:
-    return producers_for(user).filter(pk=pk)
+    return producers_for(user, include_merged=True).filter(pk=pk)
+
+
+def merge_of(producer: Producer):
+    """How a merged record was merged (into which producer, by whom, why), or None."""
+    from members.models import ProducerMerge
+
+    if producer.merged_into_id is None:
+        return None
+    return (
+        ProducerMerge.objects.select_related("kept", "merged_by").filter(absorbed=producer).first()
+    )
+
+
+def merges_into(producer: Producer) -> list:
+    """The duplicates merged into this producer, newest first."""
+    from members.models import ProducerMerge
+
+    return list(
+        ProducerMerge.objects.filter(kept=producer)
+        .select_related("absorbed__district", "merged_by")
+        .order_by("-merged_at")
+    )
 
 
 def people_of(producer: Producer) -> QuerySet[ProducerMember]:
@@ -148,7 +175,7 @@ def district_dashboard(user) -> list[dict]:
         }
         for d in districts
     }
-    producers = Producer.objects.for_user(user).filter(district__in=rows)
+    producers = Producer.objects.for_user(user).current().filter(district__in=rows)
     for code, count in producers.values_list("district").annotate(n=Count("pk")):
         rows[code]["producers"] = count
     by_category = (

@@ -2,7 +2,7 @@ from django.urls import path
 
 from members.urls_committees import urlpatterns as committee_urls
 from members.urls_imports import urlpatterns as import_urls
-from members.views import accounts, membership, producers, records, reports
+from members.views import accounts, membership, merge, producers, records, reports
 
 app_name = "members"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("producers/new/", producers.producer_create, name="producer_create"),
     path("producers/<int:pk>/", producers.producer_detail, name="producer_detail"),
     path("producers/<int:pk>/edit/", producers.producer_edit, name="producer_edit"),
+    path("producers/<int:pk>/merge/", merge.producer_merge_find, name="producer_merge_find"),
+    path("producers/<int:pk>/merge/<int:other>/", merge.producer_merge, name="producer_merge"),
     path("producers/<int:pk>/people/new/", records.person_add, name="person_add"),
     path("producers/<int:pk>/products/new/", records.product_add, name="product_add"),
     path("producers/<int:pk>/contacts/new/", records.contact_add, name="contact_add"),

@@ -46,6 +46,15 @@ def producer(request):
     return {"pk": ProducerFactory(district=sa_kaeo_district(OWN_DISTRICT)).pk}
 
 
+def two_producers(request):
+    """A producer and its duplicate (in another district), for the merge pages."""
+    from tests.conftest import OTHER_DISTRICT
+    from tests.factories import ProducerFactory, sa_kaeo_district
+
+    duplicate = ProducerFactory(district=sa_kaeo_district(OTHER_DISTRICT))
+    return {"pk": producer(request)["pk"], "other": duplicate.pk}
+
+
 def person(request):
     from tests.factories import PersonFactory, sa_kaeo_district
 

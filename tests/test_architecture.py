@@ -44,3 +44,10 @@ def test_the_check_sees_an_import_when_there_is_one(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("from savings.models import Loan\nimport fairs.services\n")
     assert _imports(module) >= {"savings", "fairs"}
+
+
+def test_constraints_pin_versions_from_the_index_only():
+    """A `name @ file:///…` pin installs on the machine that locked it and nowhere else."""
+    lines = (BASE_DIR / "constraints.txt").read_text().splitlines()
+    local = [line for line in lines if " @ " in line]
+    assert not local, f"constraints.txt pins local files: {local}"

@@ -11,6 +11,7 @@ EXEMPT = {
     "members.Subdistrict": "loaded from geothai by load_geography, never edited by hand",
     "members.NationalIdView": "itself a log, and the database refuses to change its rows",
     "members.ReceiptCounter": "a counter; the receipts it numbers have history",
+    "members.ProducerMerge": "itself a record of a change, and the database refuses to change it",
 }
 
 

@@ -31,6 +31,7 @@ from tests.matrix import (
     receipt,
     registering,
     staff_only,
+    two_producers,
 )
 
 # Admin URLs are covered by test_admin.py; Django's admin is for provincial staff only.
@@ -69,6 +70,10 @@ MATRIX = {
     "members:producer_create": Row(get=registering(), post=registering()),
     "members:producer_detail": Row(get=district_object(), post=logged_in(405), kwargs=producer),
     "members:producer_edit": Row(get=district_write(), post=district_write(), kwargs=producer),
+    "members:producer_merge_find": Row(get=staff_only(), post=logged_in(405), kwargs=producer),
+    "members:producer_merge": Row(
+        get=staff_only(), post=staff_only(302), kwargs=two_producers, data={"reason": "ซ้ำ"}
+    ),
     "members:person_add": Row(get=district_write(), post=district_write(), kwargs=producer),
     "members:product_add": Row(get=district_write(), post=district_write(), kwargs=producer),
     "members:contact_add": Row(get=district_write(), post=district_write(), kwargs=producer),

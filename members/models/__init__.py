@@ -12,6 +12,7 @@ from members.models.committees import (
     SeatRole,
 )
 from members.models.geography import District, NamedArea, Province, Subdistrict
+from members.models.merges import ProducerMerge
 from members.models.network import (
     ContactKind,
     ContactLog,
@@ -68,6 +69,7 @@ __all__ = [
     "Person",
     "Producer",
     "ProducerMember",
+    "ProducerMerge",
     "ProducerType",
     "Product",
     "Province",

@@ -26,7 +26,7 @@ from otop_portal.lib.natid import (
     validate_juristic_id,
     validate_national_id,
 )
-from otop_portal.lib.scoping import ScopedQuerySet
+from otop_portal.lib.scoping import ScopedQuerySet, default_can_write
 from otop_portal.lib.thaisort import ThaiSortKey
 
 BE_YEAR_VALIDATORS = [MinValueValidator(2540), MaxValueValidator(2700)]
@@ -197,6 +197,10 @@ class ProducerType(models.TextChoices):
 class ProducerQuerySet(ScopedQuerySet):
     district_path = "district"
 
+    def current(self):
+        """Producers not merged into another: the ones lists, counts and choices show."""
+        return self.filter(merged_into__isnull=True)
+
 
 @track()
 class Producer(Timestamped, Address):
@@ -253,6 +257,17 @@ class Producer(Timestamped, Address):
         related_name="+",
         verbose_name=_("registered by"),
     )
+    # Set when provincial staff merged this record into another (a duplicate): it stays,
+    # read-only, so nothing about it is lost, and the lists show only the one kept.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="absorbed",
+        verbose_name=_("merged into"),
+    )
 
     objects = ProducerQuerySet.as_manager()
 
@@ -271,6 +286,11 @@ class Producer(Timestamped, Address):
                 condition=Q(is_community_enterprise=False) | ~Q(community_enterprise_no=""),
                 violation_error_message=_("A community enterprise needs its registration number."),
             ),
+            models.CheckConstraint(
+                name="producer_not_merged_into_itself",
+                condition=~Q(merged_into=models.F("pk")),
+                violation_error_message=_("A producer cannot be merged into itself."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -278,6 +298,10 @@ class Producer(Timestamped, Address):
 
     def get_absolute_url(self) -> str:
         return reverse("members:producer_detail", args=[self.pk])
+
+    def is_writable_by(self, user) -> bool:
+        """A merged record is kept as it was: nobody changes it any more."""
+        return self.merged_into_id is None and default_can_write(user, self)
 
     def clean(self):
         # OTOP registration asks for a production site inside the district.

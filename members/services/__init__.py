@@ -19,6 +19,7 @@ from members.services.membership import (
     next_receipt_number,
     renewal_fee,
 )
+from members.services.merge import MergeRefused, MergeResult, merge_handler, producer_merge
 from members.services.ratings import star_rating_unverify, star_ratings_verify
 from members.services.registry import (
     default_role,
@@ -34,6 +35,8 @@ __all__ = [
     "GeographyResult",
     "ImportRefused",
     "ImportResult",
+    "MergeRefused",
+    "MergeResult",
     "action_item_save",
     "action_item_set_done",
     "activity_save",
@@ -43,11 +46,13 @@ __all__ = [
     "geography_load",
     "membership_end",
     "membership_renew",
+    "merge_handler",
     "next_receipt_number",
     "participant_record_attendance",
     "participants_invite",
     "person_join",
     "person_update",
+    "producer_merge",
     "producer_register",
     "producer_update",
     "producers_import",

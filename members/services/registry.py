@@ -85,7 +85,8 @@ def similar_producers(
     conditions = Q()
     if subdistrict_id and name:
         alike = (
-            Producer.objects.filter(subdistrict_id=subdistrict_id)
+            Producer.objects.current()
+            .filter(subdistrict_id=subdistrict_id)
             .annotate(similarity=TrigramSimilarity("name", name))
             .filter(similarity__gte=SIMILAR_NAME)
             .values("pk")
@@ -96,7 +97,7 @@ def similar_producers(
         conditions |= Q(phone__in=phones) | Q(members__person__phone__in=phones)
     if not conditions:
         return Producer.objects.none()
-    return Producer.objects.filter(conditions).exclude(pk=exclude_pk).distinct()
+    return Producer.objects.current().filter(conditions).exclude(pk=exclude_pk).distinct()
 
 
 def default_role(producer_type: str) -> str:

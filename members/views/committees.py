@@ -131,7 +131,7 @@ class SeatForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.term = term
         people = Person.objects.for_user(user).select_related("district")
-        producers = Producer.objects.for_user(user)
+        producers = Producer.objects.for_user(user).current()
         logins = User.objects.for_user(user).filter(is_active=True).order_by("username")
         if term.is_provincial:
             self.fields["represents"].queryset = province_districts()

@@ -111,12 +111,16 @@ def _similar(producer: Producer, contact_phone: str) -> list[Producer]:
 
 @require_safe
 def producer_detail(request, pk):
-    producer = get_for_user(request, selectors.producers_for(request.user), pk=pk)
+    producer = get_for_user(
+        request, selectors.producers_for(request.user, include_merged=True), pk=pk
+    )
     return render(
         request,
         "members/producer_detail.html",
         {
             "producer": producer,
+            "merge": selectors.merge_of(producer),
+            "merged_in": selectors.merges_into(producer),
             "may_edit": can_write(request.user, producer),
             "sections": registry.sections_for(PRODUCER, request, producer),
         },

@@ -59,6 +59,11 @@ def can_write(user, obj) -> bool:
     decide = getattr(obj, "is_writable_by", None)
     if decide is not None:
         return bool(decide(user))
+    return default_can_write(user, obj)
+
+
+def default_can_write(user, obj) -> bool:
+    """The rule `can_write` applies when a model does not decide for itself."""
     if user.is_provincial_staff:
         return True
     district_id = owner_district_id(obj)
