@@ -42,5 +42,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("", include("members.urls")),
+    path("equipment/", include("equipment.urls")),
     path("admin/", admin.site.urls),
 ]

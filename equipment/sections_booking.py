@@ -1,0 +1,5 @@
+"""What the equipment booking pages add to the home and producer pages and the navigation."""
+
+
+def register() -> None:
+    """Called from EquipmentConfig.ready()."""

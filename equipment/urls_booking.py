@@ -1,0 +1,3 @@
+"""Equipment URLs: the booking pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Equipment URLs: the care pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Equipment URLs: the reports pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Permission-matrix rows of the equipment booking pages."""
+
+ROWS: dict = {}

@@ -1,0 +1,3 @@
+"""Permission-matrix rows of the equipment reports pages."""
+
+ROWS: dict = {}
