@@ -7,8 +7,10 @@ class EquipmentConfig(AppConfig):
     verbose_name = _("Shared equipment")
 
     def ready(self):
-        from equipment import sections_booking, sections_care, sections_reports
+        from equipment import demo, sections_booking, sections_care, sections_reports
+        from otop_portal.lib.demo import Seeder, register_seeder
 
         sections_booking.register()
         sections_care.register()
         sections_reports.register()
+        register_seeder(Seeder(key="equipment", run=demo.seed_equipment, order=40))
