@@ -41,7 +41,9 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", _("Not picked up (released)")
 
 
-BLOCKING = [BookingStatus.APPROVED, BookingStatus.CHECKED_OUT]
+# A returned booking keeps blocking its (possibly shortened) time and turnaround: the
+# machine is being cleaned and inspected then.
+BLOCKING = [BookingStatus.APPROVED, BookingStatus.CHECKED_OUT, BookingStatus.RETURNED]
 ACTIVE = [BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.CHECKED_OUT]
 
 

@@ -170,6 +170,9 @@ def booking_request(
     if taken.exists():
         raise SlotTaken
     why = rules.needs_approval(request)
+    if why and overrides and (overrides.get("R10") or "").strip():
+        used["R10"] = overrides["R10"].strip()  # staff approve at once (R24)
+        why = ""
     pending = Booking.objects.filter(
         unit=unit, status=BookingStatus.REQUESTED, blocked_period__overlap=slot.blocked
     ).exists()

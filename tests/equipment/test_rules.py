@@ -173,7 +173,7 @@ def test_r5_beyond_the_booking_window_is_refused(regular, unit, district_member)
 def test_r6_the_turnaround_day_after_a_loan_is_blocked(regular, unit, staff, district_member):
     other = eligible_producer()
     accept_terms(other, unit.equipment_type, staff)
-    _history(other, unit, staff)
+    _history(other, unit, staff, first=-30, last=-29)
     book(regular, unit, _day(3), _day(4), by=district_member)  # Thu–Fri
     with pytest.raises(services.SlotTaken):
         book(other, unit, _day(7), by=district_member)  # Monday: the turnaround day
@@ -330,8 +330,8 @@ def test_hourly_slots_have_a_turnaround_in_minutes(staff, district_member):
     )
     unit = EquipmentUnit.objects.create(equipment_type=oven, asset_number="OV1", location="x")
     first, second = eligible_producer(), eligible_producer()
-    for producer in (first, second):
-        _history(producer, unit, staff, first=-60, last=-60)
+    for offset, producer in enumerate((first, second)):
+        _history(producer, unit, staff, first=-60 - offset, last=-60 - offset)
     services.booking_request(
         producer=first, unit=unit, slot=hours(unit, _day(3), "09:00", "11:00"), by=staff
     )
