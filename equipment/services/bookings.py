@@ -528,3 +528,44 @@ def waitlist_withdraw(*, entry: WaitlistEntry, by: User) -> WaitlistEntry:
         entry.save(update_fields=["status"])
         waitlist_offer_next(unit=entry.unit)
     return entry
+
+
+@transaction.atomic
+def booking_series(
+    *,
+    producer: Producer,
+    unit: EquipmentUnit,
+    slots: list[Slot],
+    by: User,
+    reason: str,
+    purpose: str = "",
+) -> tuple[list[Booking], list[tuple[Slot, BookingRefused]]]:
+    """Recurring bookings (R13): provincial staff only, with a reason. Each slot is
+    booked through the same rules; a slot that is refused is skipped, not the series
+    (research §4 #11). The series stands in for the producer's quotas (R7–R9) and the
+    approval (R10), recorded as overrides. Returns the bookings made and the slots
+    skipped with why."""
+    if not by.is_provincial_staff:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the bookings repeat.")})
+    made, skipped = [], []
+    for slot in slots:
+        try:
+            with transaction.atomic():
+                booking = booking_request(
+                    producer=producer,
+                    unit=unit,
+                    slot=slot,
+                    by=by,
+                    purpose=purpose,
+                    # a series is a staff decision: the per-producer quotas and approval
+                    # give way to it, with its reason recorded (R24); nothing else does
+                    overrides=dict.fromkeys(("R7", "R8", "R9", "R10"), reason),
+                )
+                RuleOverride.objects.create(booking=booking, rule="R13", reason=reason, by=by)
+        except BookingRefused as refused:
+            skipped.append((slot, refused))
+        else:
+            made.append(booking)
+    return made, skipped

@@ -33,6 +33,7 @@ from tests.equipment.conftest import (
     hours,
     rules_of,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.usefixtures("clock")
 BKK = ZoneInfo("Asia/Bangkok")
@@ -407,3 +408,27 @@ def test_every_default_is_a_setting(db):
         24,
     )
     assert (settings.stocktake_months, settings.stocktake_warning_days) == (6, 14)
+
+
+# --- R13 recurring bookings -----------------------------------------------------------------
+
+
+def test_r13_only_staff_book_a_series_and_refused_slots_are_skipped(regular, unit, staff):
+    weekly = [days(unit, _day(n)) for n in (3, 10, 17)]
+    with pytest.raises(PermissionDenied):
+        services.booking_series(
+            producer=regular, unit=unit, slots=weekly, by=UserFactory(), reason="อบรม"
+        )
+    other = eligible_producer()
+    accept_terms(other, unit.equipment_type, staff)
+    book(other, unit, _day(10), by=staff, overrides={"R10": "x"})  # the second week is taken
+
+    made, skipped = services.booking_series(
+        producer=regular, unit=unit, slots=weekly, by=staff, reason="อบรมต่อเนื่อง"
+    )
+
+    assert [b.period.lower.date() for b in made] == [_day(3), _day(17)]
+    assert [slot.first_day for slot, _refused in skipped] == [_day(10)]
+    assert isinstance(skipped[0][1], services.SlotTaken)
+    rules = set(RuleOverride.objects.filter(booking__in=made).values_list("rule", flat=True))
+    assert "R13" in rules
