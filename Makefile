@@ -44,6 +44,7 @@ lock: $(STAMP)
 run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_geography
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_holidays
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "The portal is at http://$(HOST):$(PORT)/  (stop it with Ctrl-C)"

@@ -3,6 +3,7 @@
     make bench                 # all scenarios
     make bench ARGS="-k list"  # scenarios whose name contains "list"
     make bench ARGS="--producers 100000"
+    make bench ARGS="-k equipment --units 2000 --bookings 200000"
 
 The run builds its own database (test_<name> on the same server as the portal), fills
 it with the generator in bench/data.py, times each scenario and its yardstick in
@@ -23,6 +24,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--accounts-per-district", type=int, default=200)
     parser.add_argument("--producers", type=int, default=2_000)
+    parser.add_argument("--units", type=int, default=40, help="equipment units")
+    parser.add_argument(
+        "--bookings", type=int, default=2_000, help="equipment bookings over three years"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -36,7 +41,12 @@ def main() -> None:
     setup_test_environment()
     databases = setup_databases(verbosity=0, interactive=False)
     try:
-        scale = data.Scale(args.accounts_per_district, producers=args.producers)
+        scale = data.Scale(
+            args.accounts_per_district,
+            producers=args.producers,
+            units=args.units,
+            bookings=args.bookings,
+        )
         counts = data.generate(scale=scale)
         print(f"Data: {counts}")
         rows = run(scenarios, args.match, args.rounds)

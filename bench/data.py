@@ -5,7 +5,7 @@ ledgers and fairs, each as a function registered in STEPS."""
 import io
 import random
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +14,15 @@ from django.core.management import call_command
 from django.db import connection, models
 from django.utils import timezone
 
+from equipment.models import (
+    Booking,
+    EquipmentType,
+    EquipmentUnit,
+    Loan,
+    MaintenanceTicket,
+    NonWorkingDay,
+    WaitlistEntry,
+)
 from members.demo_registry import (
     FEMALE_NAMES,
     LAST_NAMES,
@@ -48,6 +57,8 @@ from otop_portal.lib.natid import check_digit
 class Scale:
     accounts_per_district: int = 20
     producers: int = 2_000
+    units: int = 40
+    bookings: int = 2_000
 
 
 def generate(*, scale: Scale, seed: int = 2568) -> dict:
@@ -299,4 +310,228 @@ def _copy_text(value) -> str:
     return str(value)
 
 
-STEPS = [("accounts", accounts), ("producers", producers)]
+# --- Equipment ------------------------------------------------------------------------
+
+MACHINES = (
+    "เครื่องซีลสุญญากาศ",
+    "เครื่องซีลสายพาน",
+    "ตู้อบแห้งพลังงานแสงอาทิตย์",
+    "ตู้อบลมร้อน",
+    "เตาอบขนม",
+    "เครื่องบดสมุนไพร",
+    "เครื่องคั่วกาแฟ",
+    "เครื่องจักรเย็บผ้า",
+    "เครื่องปักคอมพิวเตอร์",
+    "เครื่องพิมพ์ฉลาก",
+)
+TYPE_SIZES = ("ขนาดเล็ก", "ขนาดใหญ่")
+HOLIDAYS = ((1, 1), (4, 6), (4, 13), (4, 14), (4, 15), (5, 1), (7, 28), (8, 12), (10, 13))
+TURNAROUND_DAYS = 1
+OFFICE_OPENS, OFFICE_CLOSES = time(8, 30), time(16, 30)
+CONDITIONS = (("good", 90), ("worn", 6), ("damaged", 3), ("broken", 1))
+
+
+def _at(day: date, moment: time, minutes: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, moment)) + timedelta(minutes=minutes)
+
+
+def _range(lower: datetime, upper: datetime) -> str:
+    return f'["{lower.isoformat()}","{upper.isoformat()}")'
+
+
+def _weekday(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def equipment(rng: random.Random, scale: Scale) -> int:
+    """`scale.units` units of about 20 types and up to `scale.bookings` bookings spread
+    over three years (35 months back, one month ahead). Each unit's bookings follow one
+    another with the turnaround and a gap between them, so approved, checked-out and
+    returned bookings never overlap (booking_no_overlap_per_unit) and a unit has at most
+    one open loan: the booking running today. Past bookings are mostly returned (some
+    early, some late, a few damaged), some no-shows, cancellations and rejections;
+    future ones approved or requested. Borrowers follow a long tail, as real ones do."""
+    today = timezone.localdate()
+    context = {
+        "staff_id": User.objects.get(username="bench.staff").pk,
+        "today": today,
+        "producers": list(Producer.objects.order_by("pk").values_list("pk", flat=True)),
+    }
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(context["producers"]))]
+    rng.shuffle(weights)
+    context["cum_weights"] = list(_accumulate(weights))
+    _holidays(today)
+    tables = {
+        model: CopyTable(model)
+        for model in (EquipmentType, EquipmentUnit, Booking, Loan, MaintenanceTicket, WaitlistEntry)
+    }
+    types = _types(rng, tables[EquipmentType])
+    first_day, last_day = today - timedelta(days=35 * 30), today + timedelta(days=30)
+    per_unit = max(scale.bookings // max(scale.units, 1), 1)
+    extra = scale.bookings - per_unit * scale.units
+    made = 0
+    for number in range(1, scale.units + 1):
+        type_id, interval = types[number % len(types)]
+        unit_id = tables[EquipmentUnit].add(
+            equipment_type_id=type_id,
+            asset_number=f"7440-{number:06d}",
+            location=rng.choice(("สำนักงานพัฒนาชุมชนจังหวัด", "ศูนย์ OTOP อำเภอ")),
+            purchased_on=first_day - timedelta(days=rng.randint(0, 700)),
+            created_at=_at(first_day, OFFICE_OPENS),
+        )
+        count = per_unit + (1 if number <= extra else 0)
+        made += _unit_bookings(rng, tables, context, unit_id, count, (first_day, last_day))
+        if interval and rng.random() < 0.7:
+            _ticket(
+                rng, tables, context, unit_id, "service", today - timedelta(rng.randint(10, 300))
+            )
+    for table in tables.values():
+        table.write()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return made
+
+
+def _accumulate(values):
+    total = 0.0
+    for value in values:
+        total += value
+        yield total
+
+
+def _holidays(today: date) -> None:
+    days = {
+        date(year, month, day)
+        for year in range(today.year - 4, today.year + 2)
+        for month, day in HOLIDAYS
+    }
+    NonWorkingDay.objects.bulk_create(
+        [NonWorkingDay(on=day, name="วันหยุด", kind="holiday") for day in sorted(days)],
+        ignore_conflicts=True,
+    )
+
+
+def _types(rng, table) -> list[tuple[int, int | None]]:
+    types = []
+    for machine in MACHINES:
+        for size in TYPE_SIZES:
+            interval = rng.choice((None, 6, 12))
+            type_id = table.add(
+                name=f"{machine} {size}",
+                description=f"{machine} สำหรับกลุ่มผู้ผลิต",
+                service_interval_months=interval,
+                is_scarce=rng.random() < 0.2,
+                max_duration=rng.choice((3, 5, 7)),
+            )
+            types.append((type_id, interval))
+    return types
+
+
+def _unit_bookings(rng, tables, context, unit_id, count, span) -> int:
+    """`count` bookings of one unit, one after another through `span`."""
+    first_day, last_day = span
+    slot = max((last_day - first_day).days // count, 3)
+    cursor, made = first_day, 0
+    for _n in range(count):
+        first = _weekday(cursor + timedelta(days=rng.randint(0, max(slot - 5, 0))))
+        last = first + timedelta(days=rng.randint(0, min(4, max(slot - 3, 0))))
+        blocked_until = _weekday(last + timedelta(days=TURNAROUND_DAYS))
+        if blocked_until > last_day:
+            break
+        _booking(rng, tables, context, unit_id, first, last, blocked_until)
+        made += 1
+        cursor = max(cursor + timedelta(days=slot), blocked_until + timedelta(days=1))
+    return made
+
+
+def _status(rng, first: date, last: date, today: date) -> str:
+    if first > today:
+        return "approved" if rng.random() < 0.6 else "requested"
+    if last >= today:
+        return "checked_out"
+    return rng.choices(
+        ("returned", "no_show", "cancelled", "rejected", "maintenance"), (78, 6, 8, 5, 3)
+    )[0]
+
+
+def _booking(rng, tables, context, unit_id, first, last, blocked_until) -> None:
+    status = _status(rng, first, last, context["today"])
+    kind, producer_id = (
+        "loan",
+        rng.choices(context["producers"], cum_weights=context["cum_weights"])[0],
+    )
+    if status == "maintenance":
+        kind, status, producer_id = "maintenance", "approved", None
+    start, end = _at(first, OFFICE_OPENS), _at(last, OFFICE_CLOSES)
+    booking_id = tables[Booking].add(
+        unit_id=unit_id,
+        kind=kind,
+        producer_id=producer_id,
+        status=status,
+        period=_range(start, end),
+        blocked_period=_range(start, _at(blocked_until, OFFICE_CLOSES)),
+        booked_days=(last - first).days + 1,
+        requested_by_id=context["staff_id"],
+        created_at=start - timedelta(days=rng.randint(3, 30)),
+    )
+    if status in ("returned", "checked_out"):
+        _loan(rng, tables, context, booking_id, unit_id, (first, last, end), status == "returned")
+    if kind == "loan" and rng.random() < 0.03:
+        tables[WaitlistEntry].add(
+            unit_id=unit_id,
+            producer_id=rng.choice(context["producers"]),
+            period=_range(start, end),
+            status=rng.choice(("waiting", "lapsed", "withdrawn")),
+            requested_by_id=context["staff_id"],
+            created_at=start - timedelta(days=2),
+        )
+
+
+def _loan(rng, tables, context, booking_id, unit_id, times, returned: bool) -> None:
+    first, last, due = times
+    values = {}
+    if returned:
+        draw = rng.random()
+        back_day = last - timedelta(days=1) if draw < 0.1 and last > first else last
+        back = _at(back_day, time(14), rng.randint(0, 150))
+        if draw > 0.88:  # late: back the next morning, before the turnaround ends
+            back = _at(last + timedelta(days=1), time(9), rng.randint(0, 240))
+        condition = rng.choices(*zip(*CONDITIONS, strict=True))[0]
+        values = {
+            "returned_at": back,
+            "returned_by_id": context["staff_id"],
+            "return_condition": condition,
+            "cleaned": True,
+        }
+    loan_id = tables[Loan].add(
+        booking_id=booking_id,
+        unit_id=unit_id,
+        due_at=due,
+        checked_out_at=_at(first, OFFICE_OPENS, rng.randint(0, 90)),
+        checked_out_by_id=context["staff_id"],
+        checkout_condition="good",
+        acknowledged_by="ผู้ยืม",
+        **values,
+    )
+    if values.get("return_condition") in ("damaged", "broken"):
+        _ticket(rng, tables, context, unit_id, "repair", back_day, loan_id=loan_id)
+
+
+def _ticket(rng, tables, context, unit_id, kind, day: date, loan_id=None) -> None:
+    tables[MaintenanceTicket].add(
+        unit_id=unit_id,
+        kind=kind,
+        status="resolved",
+        reason="ซ่อมบำรุง",
+        loan_id=loan_id,
+        opened_at=_at(day, time(15)),
+        opened_by_id=context["staff_id"],
+        cost=Decimal(rng.randint(2, 50) * 100),
+        closed_at=_at(day + timedelta(days=3), time(15)),
+        closed_by_id=context["staff_id"],
+    )
+
+
+STEPS = [("accounts", accounts), ("producers", producers), ("equipment", equipment)]

@@ -107,6 +107,63 @@ def _last_accounts_page() -> str:
     return f"{reverse('members:account_list')}?page={pages}"
 
 
+def _free_units(all_types: bool) -> Callable[[], Callable[[], object]]:
+    """The availability search: units free for two weeks a fortnight from now."""
+
+    def setup():
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from equipment.availability import free_units
+        from equipment.models import EquipmentType
+
+        equipment_type = None if all_types else EquipmentType.objects.order_by("pk").first()
+        begins = timezone.now() + timedelta(days=14)
+        ends = begins + timedelta(days=14)
+        return lambda: list(free_units(begins, ends, equipment_type))
+
+    return setup
+
+
+def _equipment_report(kind: str, fmt: str = "") -> Callable[[], str]:
+    """A report over the last 12 months (its default period)."""
+
+    def url():
+        if fmt:
+            return reverse("equipment:report_export", args=[kind, fmt])
+        return reverse("equipment:report", args=[kind])
+
+    return url
+
+
+EQUIPMENT_SCENARIOS = [
+    Scenario(
+        "equipment availability search, one type, 2 weeks", YARDSTICK_PAGE, _free_units(False)
+    ),
+    Scenario(
+        "equipment availability search, all units, 2 weeks", YARDSTICK_PAGE, _free_units(True)
+    ),
+    Scenario(
+        "equipment approval inbox, provincial staff",
+        YARDSTICK_PAGE,
+        _get("bench.staff", lambda: reverse("equipment:inbox")),
+    ),
+    *(
+        Scenario(
+            f"equipment {kind} report, one year, district member",
+            YARDSTICK_PAGE,
+            _get("bench.2701.0", _equipment_report(kind)),
+        )
+        for kind in ("districts", "concentration", "use", "served")
+    ),
+    Scenario(
+        "equipment use report CSV export, one year, provincial staff",
+        YARDSTICK_PAGE,
+        _get("bench.staff", _equipment_report("use", "csv")),
+    ),
+]
+
 YARDSTICKS = {
     YARDSTICK_PAGE: _get("bench.staff", lambda: reverse("bench_trivial")),
 }
@@ -136,4 +193,5 @@ SCENARIOS = [
     ),
     *_producer_scenarios("district member", "bench.2701.0"),
     *_producer_scenarios("provincial staff", "bench.staff"),
+    *EQUIPMENT_SCENARIOS,
 ]

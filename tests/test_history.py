@@ -12,6 +12,7 @@ EXEMPT = {
     "members.NationalIdView": "itself a log, and the database refuses to change its rows",
     "members.ReceiptCounter": "a counter; the receipts it numbers have history",
     "equipment.RuleOverride": "a record of a decision; the database refuses to change it",
+    "equipment.BookingRefusal": "a log of refused requests; the database refuses to change it",
     "equipment.Reminder": "a log of reminders sent, kept so that none is sent twice",
     "members.ProducerMerge": "itself a record of a change, and the database refuses to change it",
 }

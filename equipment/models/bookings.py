@@ -384,3 +384,48 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id} {self.kind}"
+
+
+class BookingRefusalQuerySet(ScopedQuerySet):
+    district_path = "producer__district"
+
+
+class BookingRefusal(models.Model):
+    """A request the rules refused, kept as evidence of unmet demand (research §5: refused
+    for a conflict or over quota). Written outside the refused transaction; the database
+    refuses to change or delete these rows."""
+
+    producer = models.ForeignKey(
+        Producer, on_delete=models.PROTECT, related_name="+", verbose_name=_("producer")
+    )
+    unit = models.ForeignKey(
+        EquipmentUnit, on_delete=models.PROTECT, related_name="refusals", verbose_name=_("unit")
+    )
+    period = DateTimeRangeField(_("period asked for"))
+    rules = models.CharField(_("rules"), max_length=100, help_text=_("Comma-separated codes."))
+    reasons = models.TextField(_("reasons"))
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    refused_at = models.DateTimeField(_("refused"), default=timezone.now)
+
+    objects = BookingRefusalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("refused request")
+        verbose_name_plural = _("refused requests")
+        ordering = ["-refused_at"]
+        indexes = [models.Index(fields=["refused_at"], name="refusal_refused_at")]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rules} {self.producer_id} {self.refused_at:%Y-%m-%d}"
+
+    @property
+    def rule_codes(self) -> list[str]:
+        return [code for code in self.rules.split(",") if code]

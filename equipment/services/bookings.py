@@ -14,6 +14,7 @@ from equipment.models import (
     OVERLAP_SQLSTATE,
     Booking,
     BookingKind,
+    BookingRefusal,
     BookingStatus,
     EquipmentUnit,
     LendingSettings,
@@ -146,7 +147,6 @@ def _lock_producer(producer: Producer) -> Producer:
     return Producer.objects.select_for_update().get(pk=producer.pk)
 
 
-@transaction.atomic
 def booking_request(
     *,
     producer: Producer,
@@ -158,7 +158,40 @@ def booking_request(
 ) -> Booking:
     """Book `unit` for `producer`. Approved at once when the type needs no approval and
     no other request for an overlapping time is pending; otherwise waiting for an
-    approver (R10, R11). Raises BookingRefused naming every rule broken."""
+    approver (R10, R11). Raises BookingRefused naming every rule broken; the refusal is
+    kept (BookingRefusal) as evidence of unmet demand."""
+    try:
+        return _booking_request(
+            producer=producer,
+            unit=unit,
+            slot=slot,
+            by=by,
+            purpose=purpose,
+            overrides=overrides,
+        )
+    except BookingRefused as refused:
+        codes = sorted({violation.rule for violation in refused.violations})
+        BookingRefusal.objects.create(
+            producer_id=producer.pk,
+            unit_id=unit.pk,
+            period=slot.period,
+            rules=",".join(codes),
+            reasons="\n".join(violation.message for violation in refused.violations),
+            refused_by=by,
+        )
+        raise
+
+
+@transaction.atomic
+def _booking_request(
+    *,
+    producer: Producer,
+    unit: EquipmentUnit,
+    slot: Slot,
+    by: User,
+    purpose: str,
+    overrides: dict[str, str] | None,
+) -> Booking:
     producer = _lock_producer(producer)
     unit = EquipmentUnit.objects.select_related("equipment_type").get(pk=unit.pk)
     release_no_shows(unit=unit)

@@ -207,11 +207,13 @@ def service_due_on(unit: EquipmentUnit) -> date | None:
         .first()
     )
     since = local_day(last) if last else (unit.purchased_on or local_day(unit.created_at))
+    return service_due_after(since, months)
+
+
+def service_due_after(since: date, months: int) -> date:
+    """The date `months` after `since` (the 28th at most, so every month has it)."""
     month = since.month - 1 + months
-    year = since.year + month // 12
-    month = month % 12 + 1
-    day = min(since.day, 28)
-    return date(year, month, day)
+    return date(since.year + month // 12, month % 12 + 1, min(since.day, 28))
 
 
 # --- R2–R5, R12: the times asked for ----------------------------------------------------------

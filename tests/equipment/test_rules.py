@@ -432,3 +432,15 @@ def test_r13_only_staff_book_a_series_and_refused_slots_are_skipped(regular, uni
     assert isinstance(skipped[0][1], services.SlotTaken)
     rules = set(RuleOverride.objects.filter(booking__in=made).values_list("rule", flat=True))
     assert "R13" in rules
+
+
+def test_a_refused_request_is_kept_as_unmet_demand(regular, unit, district_member):
+    from equipment.models import BookingRefusal
+
+    _refused(producer=regular, unit=unit, first=_day(3), last=_day(10), by=district_member)
+    refusal = BookingRefusal.objects.get()
+    assert (refusal.producer, refusal.rule_codes, refusal.refused_by) == (
+        regular,
+        ["R3"],
+        district_member,
+    )

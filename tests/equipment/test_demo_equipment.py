@@ -1,0 +1,104 @@
+"""The equipment demo data: types with manuals and terms, twelve units, holidays and a
+few months of history that keeps every database rule, the same after a second run."""
+
+import pytest
+import time_machine
+
+from equipment.demo import seed_equipment
+from equipment.models import (
+    Booking,
+    EquipmentType,
+    EquipmentUnit,
+    Loan,
+    MaintenanceTicket,
+    NonWorkingDay,
+    Stocktake,
+    Suspension,
+    TermsVersion,
+    TicketStatus,
+    UnitStatus,
+)
+from equipment.selectors_care import OK, services_due, stocktakes_due
+from members.demo import seed_accounts
+from members.demo_registry import seed_registry
+from tests.equipment.conftest import NOW
+
+COUNTED = [
+    EquipmentType,
+    TermsVersion,
+    EquipmentUnit,
+    Booking,
+    Loan,
+    MaintenanceTicket,
+    Stocktake,
+    Suspension,
+    NonWorkingDay,
+]
+
+
+def _counts():
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+@pytest.fixture
+def seeded(db, settings):
+    settings.DEBUG = True
+    with time_machine.travel(NOW, tick=False):
+        seed_accounts()
+        seed_registry()
+        assert seed_equipment() == []
+        yield
+
+
+def test_it_seeds_the_inventory_and_a_history(seeded):
+    assert EquipmentType.objects.count() == 5
+    assert TermsVersion.objects.count() == 5
+    assert EquipmentUnit.objects.count() == 12
+    assert EquipmentType.objects.filter(is_scarce=True).count() == 1
+    assert EquipmentType.objects.filter(requires_training=True).get().is_hourly
+    assert all(
+        t.checklist("checkout") and t.manual and t.safety for t in EquipmentType.objects.all()
+    )
+    assert NonWorkingDay.objects.filter(kind="holiday", on__year=2027).count() >= 15
+    statuses = set(Booking.objects.values_list("status", flat=True))
+    assert {"returned", "no_show", "approved", "requested", "checked_out"} <= statuses
+    assert Loan.objects.filter(returned_at__isnull=False).count() >= 30
+    assert Loan.objects.open().count() == 2
+    with time_machine.travel(NOW, tick=False):
+        assert Loan.objects.open().filter(due_at__lt=NOW).count() == 1
+        assert Booking.objects.filter(flagged_at__isnull=False).count() == 1
+        damaged = MaintenanceTicket.objects.get(status=TicketStatus.OPEN)
+        assert damaged.loan.return_condition == "broken"
+        assert damaged.unit.status == UnitStatus.MAINTENANCE
+        assert Suspension.objects.in_force().count() == 1
+        assert any(row.state != OK for row in stocktakes_due())
+        assert any(row.state != OK for row in services_due())
+        assert damaged.unit.photos.count() >= 2
+
+
+def test_running_it_twice_changes_nothing(seeded):
+    first = _counts()
+    with time_machine.travel(NOW, tick=False):
+        seed_equipment()
+    assert _counts() == first
+
+
+def test_the_care_pages_show_the_demo(seeded, client):
+    from django.urls import reverse
+
+    from members.models import User
+
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(User.objects.get(username="officer.equipment"))
+        desk = client.get(reverse("equipment:care_desk"))
+        assert desk.status_code == 200
+        assert len(desk.context["overdue"]) == 1
+        assert len(desk.context["flagged"]) == 1
+        for name in ("overdue_list", "ticket_list", "stocktake_list", "service_list"):
+            assert client.get(reverse(f"equipment:{name}")).status_code == 200, name
+        for unit in EquipmentUnit.objects.all():
+            page = client.get(reverse("equipment:unit_history", args=[unit.pk]))
+            assert page.status_code == 200
+        client.force_login(User.objects.get(username="cdd.staff"))
+        assert client.get(reverse("equipment:suspension_list")).status_code == 200
+        assert client.get(reverse("home")).status_code == 200
