@@ -30,7 +30,7 @@ def _home(request, obj=None) -> dict:
     approver = services.may_approve(user)
     return {
         "bookings": list(bookings[:SHOWN]),
-        "pending": selectors.pending_count() if approver else None,
+        "pending": selectors.pending_count(request.user) if approver else None,
         "offers": offers,
         "may_book": selectors.may_book(user),
     }

@@ -320,6 +320,7 @@ class Ranked:
     rank: int = 0
     decided_by: str = ""  # "days", "district" or "first": what placed it against a neighbour
     collides_with: list[Booking] = field(default_factory=list)
+    hidden: bool = False  # another district's request, seen by a district approver
 
     @property
     def key(self):
@@ -397,10 +398,14 @@ def _rank(group: list[Booking], by_producer: dict, by_district: dict) -> list[Ra
     return rows
 
 
-def inbox(*, settings: LendingSettings | None = None) -> list[dict]:
+def inbox(*, settings: LendingSettings | None = None, user=None) -> list[dict]:
     """Requests waiting for a decision, grouped by unit and overlapping time, each group
     ranked (R11): fewest booked days of the producer in the fairness window, then the
-    district served least in it, then first come. Three queries in all."""
+    district served least in it, then first come. Three queries in all.
+
+    An approver who is a district member sees the groups with a request of their
+    district; another district's request shows without its producer, and a group that
+    mixes districts is left to approvers who see every district (`decidable`)."""
     settings = settings or LendingSettings.current()
     pending = list(
         Booking.objects.filter(kind=BookingKind.LOAN, status=BookingStatus.REQUESTED)
@@ -411,12 +416,28 @@ def inbox(*, settings: LendingSettings | None = None) -> list[dict]:
         return []
     by_producer, by_district = _served_days(pending, settings.fairness_window_days)
     groups = [
-        {"unit": group[0].unit, "rows": _rank(group, by_producer, by_district)}
+        {"unit": group[0].unit, "rows": _rank(group, by_producer, by_district), "decidable": True}
         for group in _groups(pending)
     ]
+    if user is not None and not user.sees_all_districts:
+        mine = []
+        for group in groups:
+            districts = {row.booking.producer.district_id for row in group["rows"]}
+            if user.district_id not in districts:
+                continue
+            group["decidable"] = districts == {user.district_id}
+            for row in group["rows"]:
+                row.hidden = row.booking.producer.district_id != user.district_id
+            mine.append(group)
+        groups = mine
     groups.sort(key=lambda g: (g["rows"][0].booking.period.lower, g["unit"].pk))
     return groups
 
 
-def pending_count() -> int:
-    return Booking.objects.filter(kind=BookingKind.LOAN, status=BookingStatus.REQUESTED).count()
+def pending_count(user=None) -> int:
+    """Requests waiting for a decision; for an approver who is a district member, those
+    of their district (the inbox shows which of them they decide)."""
+    pending = Booking.objects.filter(kind=BookingKind.LOAN, status=BookingStatus.REQUESTED)
+    if user is not None and not user.sees_all_districts:
+        pending = pending.filter(producer__district=user.district_id)
+    return pending.count()

@@ -73,6 +73,20 @@ def may_approve(user: User) -> bool:
     return user.is_provincial_staff or user.has_function(Function.EQUIPMENT_APPROVER)
 
 
+def may_decide(user: User, booking: Booking) -> bool:
+    """Whether `user` decides on this request. The role sets the reach (DOMAIN.md §2):
+    an approver who is a district member decides only when the request and every
+    request competing with it come from their own district; the others are decided by
+    approvers who see every district."""
+    if not may_approve(user):
+        return False
+    if user.sees_all_districts:
+        return True
+    districts = {booking.producer.district_id}
+    districts |= set(rules.competing(booking).values_list("producer__district", flat=True))
+    return districts == {user.district_id}
+
+
 # --- Slots ------------------------------------------------------------------------------------
 
 
@@ -310,13 +324,13 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "", override: st
 def booking_approve(*, booking: Booking, by: User, note: str = "") -> tuple[Booking, list[Booking]]:
     """Approve a waiting request; the requests colliding with it are rejected with a
     message. Quotas, eligibility and the unit's state are checked again."""
-    if not may_approve(by):
-        raise PermissionDenied
     booking = (
-        Booking.objects.select_for_update()
-        .select_related("unit__equipment_type")
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("unit__equipment_type", "producer")
         .get(pk=booking.pk)
     )
+    if not may_decide(by, booking):
+        raise PermissionDenied
     if booking.status != BookingStatus.REQUESTED:
         raise BookingRefused([Violation("R10", _("This request was already decided."))])
     producer = _lock_producer(booking.producer)
@@ -358,11 +372,15 @@ def booking_approve(*, booking: Booking, by: User, note: str = "") -> tuple[Book
 
 @transaction.atomic
 def booking_reject(*, booking: Booking, by: User, reason: str) -> Booking:
-    if not may_approve(by):
-        raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the request is rejected.")})
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("producer")
+        .get(pk=booking.pk)
+    )
+    if not may_decide(by, booking):
+        raise PermissionDenied
     if booking.status != BookingStatus.REQUESTED:
         raise BookingRefused([Violation("R10", _("This request was already decided."))])
     return _end(booking, BookingStatus.REJECTED, reason.strip(), by)

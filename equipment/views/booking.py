@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,11 +65,9 @@ def _posted(request):
 
 
 def _booking(request, pk, *, for_write=False) -> Booking:
-    """A booking as its pages fetch it: scoped to the user's district; approvers reach
-    the requests of every district so they can decide on them."""
+    """A booking as its pages fetch it, scoped to the user's district (approvers who see
+    every district reach every request)."""
     queryset = selectors.booking_detail(request.user)
-    if not for_write and services.may_approve(request.user):
-        return get_object_or_404(queryset, pk=pk)
     return get_for_user(request, queryset, for_write=for_write, pk=pk)
 
 
@@ -248,8 +246,8 @@ def booking_detail(request, pk):
             "booking": booking,
             "overrides": booking.overrides.select_related("by"),
             "may_change": writable and booking.status in CHANGEABLE,
-            "may_decide": services.may_approve(request.user)
-            and booking.status == BookingStatus.REQUESTED,
+            "may_decide": booking.status == BookingStatus.REQUESTED
+            and services.may_decide(request.user, booking),
             "competing": rules.competing(booking).count()
             if booking.status == BookingStatus.REQUESTED
             else 0,
@@ -394,7 +392,7 @@ def inbox(request):
         request,
         "equipment/booking/inbox.html",
         {
-            "groups": selectors.inbox(settings=settings),
+            "groups": selectors.inbox(settings=settings, user=request.user),
             "window": settings.fairness_window_days,
             "approve_form": ApproveForm(),
             "reject_form": RejectForm(),
@@ -405,7 +403,7 @@ def inbox(request):
 def _request_to_decide(request, pk) -> Booking:
     """404 outside the user's reach, 403 for those who may see it but not decide."""
     booking = _booking(request, pk)
-    if not services.may_approve(request.user):
+    if not services.may_decide(request.user, booking):
         raise PermissionDenied
     return booking
 

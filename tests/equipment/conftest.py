@@ -41,7 +41,16 @@ def accept_terms(producer, equipment_type, by):
 def approver(db):
     from members.models import Function
 
-    return UserFactory(username="approver", functions=[Function.EQUIPMENT_APPROVER])
+    # A network officer holding the function: approvers see every district's requests.
+    return UserFactory(username="approver", officer=True, functions=[Function.EQUIPMENT_APPROVER])
+
+
+@pytest.fixture
+def district_approver(db):
+    """A district member holding the approver function: decides within their district."""
+    from members.models import Function
+
+    return UserFactory(username="district-approver", functions=[Function.EQUIPMENT_APPROVER])
 
 
 @pytest.fixture

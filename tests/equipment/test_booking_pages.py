@@ -401,11 +401,11 @@ def test_an_hourly_unit_shows_the_booked_hours(client, district_member, staff, p
 # --- Sections ---------------------------------------------------------------------------------
 
 
-def test_home_shows_bookings_and_what_waits_for_the_user(client, approver, staff, three):
-    client.force_login(approver)
+def test_home_shows_bookings_and_what_waits_for_the_user(client, district_approver, staff, three):
+    client.force_login(district_approver)
     sections = client.get(reverse("home")).context["sections"]
     mine = next(item for item in sections if item["section"].key == "equipment.bookings")
-    assert mine["pending"] == 3
+    assert mine["pending"] == 2  # the two requests of the approver's district
     assert three["p2"] not in mine["bookings"], "the approver's own district only"
     assert three["p1"] in mine["bookings"]
 
@@ -480,3 +480,38 @@ def test_the_producer_section_takes_the_same_queries_at_one_and_twenty(
             unit=other, producer=producer, period=_raw_period(30 + i), requested_by=staff
         )
     assert _count(client, url) == few
+
+
+# --- A district member holding the approver function ---------------------------------------------
+
+
+def test_a_district_approver_sees_other_districts_requests_without_names_and_cannot_decide(
+    client, district_approver, three
+):
+    """The role sets the reach (DOMAIN.md §2): competing requests from several districts
+    are decided by approvers who see every district."""
+    client.force_login(district_approver)
+    page = client.get(reverse("equipment:inbox"))
+    (group,) = page.context["groups"]
+    assert group["decidable"] is False
+    assert [row.hidden for row in group["rows"]] == [True, False, False]  # p2 is 2706's
+    assert three["p2"].producer.name not in page.content.decode()
+    response = client.post(reverse("equipment:booking_approve", args=[three["p3"].pk]))
+    assert response.status_code == 403
+    assert client.get(three["p2"].get_absolute_url()).status_code == 404
+    three["p3"].refresh_from_db()
+    assert three["p3"].status == BookingStatus.REQUESTED
+
+
+def test_a_district_approver_decides_requests_of_their_own_district(
+    client, district_approver, unit, staff
+):
+    sealer = unit.equipment_type
+    EquipmentType.objects.filter(pk=sealer.pk).update(is_scarce=True)
+    mine = book(_eligible(sealer, staff), unit, _day(3), _day(4), by=staff)
+    client.force_login(district_approver)
+    (group,) = client.get(reverse("equipment:inbox")).context["groups"]
+    assert group["decidable"] is True
+    client.post(reverse("equipment:booking_approve", args=[mine.pk]))
+    mine.refresh_from_db()
+    assert mine.status == BookingStatus.APPROVED
