@@ -29,6 +29,7 @@ def _home(request, obj=None) -> dict:
         )
     approver = services.may_approve(user)
     return {
+        "reminders": selectors.reminders(Booking.objects.for_user(user).loans()),
         "bookings": list(bookings[:SHOWN]),
         "pending": selectors.pending_count(request.user) if approver else None,
         "offers": offers,

@@ -297,6 +297,35 @@ def current_and_upcoming(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     ).order_by("period", "pk")
 
 
+def reminders(bookings: QuerySet[Booking]) -> list[tuple[str, Booking]]:
+    """What to remind of today (R17): pickups tomorrow, returns due tomorrow and loans
+    overdue, as ("pickup" | "return" | "overdue", booking). One query; derived from time,
+    so it holds whether or not the reminder command ran."""
+    now = timezone.now()
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    end_of_tomorrow = timezone.make_aware(
+        datetime.combine(tomorrow + timedelta(days=1), datetime.min.time())
+    )
+    found = _with_related(
+        bookings.filter(
+            Q(status=BookingStatus.APPROVED, period__startswith__lt=end_of_tomorrow)
+            | Q(status=BookingStatus.CHECKED_OUT, period__endswith__lt=end_of_tomorrow)
+        )
+    ).order_by("period", "pk")
+    result = []
+    for booking in found:
+        if booking.status == BookingStatus.CHECKED_OUT:
+            kind = "overdue" if booking.period.upper < now else "return"
+            if kind == "return" and timezone.localdate(booking.period.upper) != tomorrow:
+                continue  # due later today: the loan is out, nothing to remind yet
+        elif timezone.localdate(booking.period.lower) == tomorrow:
+            kind = "pickup"
+        else:
+            continue
+        result.append((kind, booking))
+    return result
+
+
 def waitlist_for(user) -> QuerySet[WaitlistEntry]:
     return (
         WaitlistEntry.objects.for_user(user)
