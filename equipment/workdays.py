@@ -97,10 +97,12 @@ def local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def no_show_deadline(start: datetime, *, hours: int, calendar: Calendar) -> datetime:
+def no_show_deadline(
+    start: datetime, *, hours: int, calendar: Calendar, settings: LendingSettings | None = None
+) -> datetime:
     """When a booking not picked up is released: `hours` working hours after its start,
     counting only office hours of working days."""
-    settings = LendingSettings.current()
+    settings = settings or LendingSettings.current()
     opens, closes = settings.office_opens, settings.office_closes
     moment = timezone.localtime(start)
     remaining = timedelta(hours=hours)

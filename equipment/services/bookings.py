@@ -389,10 +389,14 @@ def booking_reject(*, booking: Booking, by: User, reason: str) -> Booking:
 # --- No-shows (R18) and suspensions (R19) -----------------------------------------------------
 
 
-def no_show_due(booking: Booking, calendar: Calendar | None = None):
-    settings = LendingSettings.current()
+def no_show_due(
+    booking: Booking, calendar: Calendar | None = None, settings: LendingSettings | None = None
+):
+    settings = settings or LendingSettings.current()
     calendar = calendar or Calendar.around(local_day(booking.period.lower), days=30)
-    return no_show_deadline(booking.period.lower, hours=settings.no_show_hours, calendar=calendar)
+    return no_show_deadline(
+        booking.period.lower, hours=settings.no_show_hours, calendar=calendar, settings=settings
+    )
 
 
 def release_no_shows(*, unit: EquipmentUnit | None = None, now=None) -> list[Booking]:
@@ -408,8 +412,13 @@ def release_no_shows(*, unit: EquipmentUnit | None = None, now=None) -> list[Boo
     if unit is not None:
         candidates = candidates.filter(unit=unit)
     released = []
+    # One read of the settings and the non-working days for every candidate: the cron
+    # command goes through all of them. Candidates started before now; a deadline lies
+    # at most a few working days after the start.
+    settings = LendingSettings.current()
+    calendar = Calendar.around(timezone.localdate(now), days=400)
     for booking in candidates.select_for_update(of=("self",)):
-        if now < no_show_due(booking):
+        if now < no_show_due(booking, calendar, settings):
             continue
         _end(booking, BookingStatus.NO_SHOW, _("R18 not picked up in time."), None)
         released.append(booking)

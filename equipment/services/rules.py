@@ -279,8 +279,7 @@ def times(request: Request, calendar: Calendar) -> list[Violation]:
                     },
                 )
             )
-    if slot.first_day < request.today:
-        found.append(Violation("R4", _("R4 notice: the start is in the past.")))
+    # A start in the past breaks the notice above (for a new booking and for a change).
     return found
 
 
