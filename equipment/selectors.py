@@ -298,8 +298,9 @@ def current_and_upcoming(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
 
 
 def reminders(bookings: QuerySet[Booking]) -> list[tuple[str, Booking]]:
-    """What to remind of today (R17): pickups tomorrow, returns due tomorrow and loans
-    overdue, as ("pickup" | "return" | "overdue", booking). One query; derived from time,
+    """What to remind of today (R17): pickups tomorrow, returns due tomorrow, loans
+    overdue and upcoming bookings flagged because their unit left lending (R15), as
+    ("pickup" | "return" | "overdue" | "flagged", booking). One query; derived from time,
     so it holds whether or not the reminder command ran."""
     now = timezone.now()
     tomorrow = timezone.localdate(now) + timedelta(days=1)
@@ -310,11 +311,18 @@ def reminders(bookings: QuerySet[Booking]) -> list[tuple[str, Booking]]:
         bookings.filter(
             Q(status=BookingStatus.APPROVED, period__startswith__lt=end_of_tomorrow)
             | Q(status=BookingStatus.CHECKED_OUT, period__endswith__lt=end_of_tomorrow)
+            | Q(
+                status__in=[BookingStatus.REQUESTED, BookingStatus.APPROVED],
+                flagged_at__isnull=False,
+                period__endswith__gt=now,
+            )
         )
     ).order_by("period", "pk")
     result = []
     for booking in found:
-        if booking.status == BookingStatus.CHECKED_OUT:
+        if booking.flagged_at and booking.status != BookingStatus.CHECKED_OUT:
+            kind = "flagged"  # the unit broke or left lending: the producer must be told
+        elif booking.status == BookingStatus.CHECKED_OUT:
             kind = "overdue" if booking.period.upper < now else "return"
             if kind == "return" and timezone.localdate(booking.period.upper) != tomorrow:
                 continue  # due later today: the loan is out, nothing to remind yet

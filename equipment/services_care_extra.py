@@ -92,6 +92,11 @@ def overdue_kind(day: date) -> str:
     return f"overdue-{day.isoformat()}"
 
 
+def flagged_kind(booking: Booking) -> str:
+    """One notice per flagging: a unit flagged again later is told again."""
+    return f"flagged-{booking.flagged_at:%Y%m%d%H%M%S}"
+
+
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The start of `day` and of the next day, in Bangkok time."""
     return at(day, time.min), at(day + timedelta(days=1), time.min)
@@ -99,7 +104,8 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def reminders_due(now=None) -> list[tuple[Booking, str]]:
     """The reminders to send now: a day before a pickup, a day before a loan is due,
-    and one each day a loan is overdue; those already sent are left out."""
+    one each day a loan is overdue, and one when an upcoming booking is flagged because
+    its unit left lending (R15); those already sent are left out."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     start, end = day_bounds(today + timedelta(days=1))
@@ -114,7 +120,14 @@ def reminders_due(now=None) -> list[tuple[Booking, str]]:
     )
     due = open_loans.filter(due_at__gte=start, due_at__lt=end)
     overdue = open_loans.filter(due_at__lt=now)
-    wanted = [(booking, PICKUP) for booking in pickups]
+    flagged = Booking.objects.filter(
+        kind=BookingKind.LOAN,
+        status__in=[BookingStatus.REQUESTED, BookingStatus.APPROVED],
+        flagged_at__isnull=False,
+        period__endswith__gt=now,
+    ).select_related("unit__equipment_type", "producer", "requested_by")
+    wanted = [(booking, flagged_kind(booking)) for booking in flagged]
+    wanted += [(booking, PICKUP) for booking in pickups]
     wanted += [(loan.booking, DUE) for loan in due]
     wanted += [(loan.booking, overdue_kind(today)) for loan in overdue]
     sent = set(
@@ -134,7 +147,15 @@ def _message(booking: Booking, kind: str) -> tuple[str, str]:
         "due": format_thai_datetime(booking.period.upper),
         "place": unit.location,
     }
-    if kind == PICKUP:
+    words["reason"] = booking.flag_reason
+    if kind.startswith("flagged"):
+        subject = _("Your booking of %(unit)s is affected") % words
+        body = _(
+            "%(unit)s, booked for %(producer)s from %(start)s, has been taken out of "
+            "lending: %(reason)s. Please contact the office to change or cancel the "
+            "booking."
+        )
+    elif kind == PICKUP:
         subject = _("Reminder: pick up %(unit)s tomorrow") % words
         body = _(
             "%(producer)s has booked %(unit)s from %(start)s. Please pick it up at "

@@ -282,6 +282,10 @@ def unit_set_status(*, unit: EquipmentUnit, status: str, reason: str, by: User) 
     unit.save()
     if status != UnitStatus.AVAILABLE:
         _flag_future(unit, unit.status_reason)
+    else:  # back in lending: its bookings stand again
+        Booking.objects.filter(unit=unit, flagged_at__isnull=False).exclude(
+            status__in=[BookingStatus.RETURNED, BookingStatus.CHECKED_OUT]
+        ).update(flagged_at=None, flag_reason="")
     return unit
 
 

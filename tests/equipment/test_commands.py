@@ -107,3 +107,14 @@ def test_load_holidays_is_idempotent_and_keeps_what_staff_changed():
     songkran = NonWorkingDay.objects.get(on=date(2027, 4, 13))
     assert songkran.kind == ClosureKind.PUBLIC_HOLIDAY
     assert "สงกรานต์" in songkran.name
+
+
+def test_a_flagged_booking_is_emailed_once_per_flagging(clock, producer, unit, staff):
+    booking = _approved(producer, unit, TODAY + timedelta(days=7), TODAY + timedelta(days=7), staff)
+    services.unit_set_status(unit=unit, status="maintenance", reason="มอเตอร์ไหม้", by=staff)
+    assert "1 sent" in _run("send_equipment_reminders")
+    assert "0 sent" in _run("send_equipment_reminders")
+    assert "มอเตอร์ไหม้" in mail.outbox[-1].body
+    assert mail.outbox[-1].to == [booking.requested_by.email]
+    services.unit_set_status(unit=unit, status="available", reason="", by=staff)
+    assert "0 sent" in _run("send_equipment_reminders")  # back in lending: nothing to tell

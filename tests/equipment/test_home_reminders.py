@@ -61,3 +61,21 @@ def test_the_confirmation_states_the_fees(client, producer, unit, staff, distric
     client.force_login(district_member)
     page = client.get(reverse("equipment:booking_print", args=[booking.pk])).content.decode()
     assert "R20" in page and "50.00" in page and "500.00" in page
+
+
+def test_a_booking_flagged_because_its_unit_left_lending_is_shown_until_the_unit_is_back(
+    client, producer, unit, staff, district_member, other_district_member
+):
+    from equipment import services
+
+    booking = book(producer, unit, TODAY + timedelta(days=7), by=staff, overrides={"R10": "x"})
+    services.unit_set_status(unit=unit, status="maintenance", reason="มอเตอร์ไหม้", by=staff)
+    shown = _section(client, district_member)["reminders"]
+    assert [(kind, item.pk) for kind, item in shown] == [("flagged", booking.pk)]
+    page = client.get(reverse("home")).content.decode()
+    assert "มอเตอร์ไหม้" in page
+    assert _section(client, other_district_member)["reminders"] == []
+    services.unit_set_status(unit=unit, status="available", reason="", by=staff)
+    booking.refresh_from_db()
+    assert (booking.flagged_at, booking.flag_reason) == (None, "")
+    assert _section(client, district_member)["reminders"] == []
