@@ -25,7 +25,7 @@ from equipment.models import (
     TermsVersion,
 )
 from tests.e2e.conftest import PHONE
-from tests.equipment.conftest import accept_terms, eligible_producer
+from tests.equipment.conftest import accept_terms, book, eligible_producer
 from tests.factories import PASSWORD, Function, UserFactory, sa_kaeo_district
 
 BKK = ZoneInfo("Asia/Bangkok")
@@ -310,3 +310,41 @@ def test_an_approver_picks_the_first_ranked_of_two_competing_requests(phone, scr
     later.refresh_from_db()
     assert first.status == BookingStatus.APPROVED
     assert later.status == BookingStatus.REJECTED
+
+
+# --- 3. Changing and cancelling ------------------------------------------------------------------
+
+
+def test_a_district_member_changes_a_booking_then_cancels_it_on_a_phone(phone, screenshots):
+    member = UserFactory(username="somchai", district=sa_kaeo_district("2701"))
+    staff = UserFactory(staff=True, username="staff")
+    sealer, unit = _sealer_and_unit()
+    producer = _producer("2701", sealer, staff, "กลุ่มน้ำพริกบ้านแก้ง")
+    _returned_booking(producer, unit, staff, days_ago=40)
+    start = _start_day()
+    booking = book(producer, unit, start, by=member, purpose="ซีลน้ำพริก")
+    assert booking.status == BookingStatus.APPROVED
+
+    _log_in(phone, "somchai")
+    phone.goto(reverse("equipment:booking_detail", args=[booking.pk]))
+    phone.get_by_role("link", name="เปลี่ยน", exact=True).click()
+    phone.wait_for_url(re.compile(r"/change/$"))
+    phone.locator("#id_last_day").fill(_be(start + timedelta(days=1)))
+    _no_wider_than_the_phone(phone)
+    _screenshot(phone, screenshots / "equipment-change.png")
+    phone.get_by_role("button", name="บันทึกการเปลี่ยน").click()
+    phone.wait_for_url(re.compile(r"/equipment/bookings/\d+/$"))
+    expect(_alerts(phone).first).to_be_visible()
+    booking.refresh_from_db()
+    assert booking.booked_days == 2
+    assert timezone.localtime(booking.period.upper).date() == start + timedelta(days=1)
+
+    phone.get_by_role("link", name="ยกเลิก", exact=True).click()
+    phone.wait_for_url(re.compile(r"/cancel/$"))
+    phone.locator("#id_reason").fill("ผู้ผลิตติดงานบุญ")
+    _no_wider_than_the_phone(phone)
+    phone.get_by_role("button", name="ยกเลิกการจอง").click()
+    phone.wait_for_url(re.compile(r"/equipment/bookings/\d+/$"))
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("ยกเลิก")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
