@@ -15,6 +15,13 @@ EXEMPT = {
     "equipment.BookingRefusal": "a log of refused requests; the database refuses to change it",
     "equipment.Reminder": "a log of reminders sent, kept so that none is sent twice",
     "members.ProducerMerge": "itself a record of a change, and the database refuses to change it",
+    "savings.JournalEntry": "the journal is append-only: the database refuses to change it",
+    "savings.JournalLine": "the journal is append-only: the database refuses to change it",
+    "savings.IdempotencyKey": "a log of forms posted; the database refuses to change it",
+    "savings.PeriodClose": "a closing is final: the database refuses to change it",
+    "savings.Instalment": "the schedule is fixed at pay-out: the database refuses to change it",
+    "savings.SaverAccount": "balances kept by triggers from the journal, which is their history",
+    "savings.AllocationLine": "a draft's lines are recomputed; a posted run's are refused changes",
 }
 
 
