@@ -193,6 +193,7 @@ class WithdrawalStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for a second approver")
     PAID = "paid", _("Paid out")
     REJECTED = "rejected", _("Not approved")
+    REVERSED = "reversed", _("Reversed")
 
 
 class WithdrawalQuerySet(ScopedQuerySet):

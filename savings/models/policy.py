@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pgtrigger
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -18,6 +19,17 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 6, "decimal_places": 3}
 # Thai Civil and Commercial Code §654: at most 15 % a year, i.e. 1.25 % a month.
 LEGAL_MONTHLY_RATE_CAP = Decimal("1.25")
+
+
+def within_legal_rate(value: Decimal) -> None:
+    """Thai Civil and Commercial Code §654: no more than 15 % a year."""
+    if value is not None and value > LEGAL_MONTHLY_RATE_CAP:
+        raise ValidationError(
+            _(
+                "Interest above 15 % a year (1.25 % a month) is against the law "
+                "(Civil and Commercial Code §654)."
+            )
+        )
 
 
 def _money(label, default, **kwargs):
@@ -174,7 +186,7 @@ class LoanType(models.Model):
     monthly_rate_pct = models.DecimalField(
         _("interest, % a month on the outstanding balance"),
         default=Decimal("1.000"),
-        validators=[MinValueValidator(0), MaxValueValidator(LEGAL_MONTHLY_RATE_CAP)],
+        validators=[MinValueValidator(0), within_legal_rate],
         **PERCENT,
     )
     max_term_months = models.PositiveSmallIntegerField(

@@ -254,7 +254,7 @@ def reverse(
         )
         for line in entry.lines.select_related("account", "saver", "loan", "collector")
     ]
-    return post(
+    reversal = post(
         on=on,
         kind=EntryKind.REVERSAL,
         lines=mirror,
@@ -264,6 +264,23 @@ def reverse(
         reason=reason.strip(),
         memo=_("Reversal of %(number)s") % {"number": entry.number},
     )
+    _after_reversal(entry)
+    return reversal
+
+
+def _after_reversal(entry: JournalEntry) -> None:
+    """What follows from the money going back: a loan paid out by mistake is cancelled
+    (a new one is made if needed), a withdrawal is marked reversed, and a loan's status
+    and guarantors' holds follow its journal again."""
+    from savings.models import LoanStatus, Withdrawal, WithdrawalStatus
+    from savings.services.loans import after_sync
+
+    loans = list(Loan.objects.filter(lines__entry=entry).distinct())
+    if entry.kind == EntryKind.DISBURSEMENT:
+        Loan.objects.filter(pk__in=[loan.pk for loan in loans]).update(status=LoanStatus.WITHDRAWN)
+    Withdrawal.objects.filter(entry=entry).update(status=WithdrawalStatus.REVERSED)
+    for loan in loans:
+        after_sync(loan)
 
 
 def saver_lines(saver: Saver):
