@@ -80,7 +80,7 @@ class AllocationRun(models.Model):
                 name="allocation_parts_sum_to_whole",
             ),
             models.CheckConstraint(
-                condition=~Q(status=RunStatus.POSTED) | Q(entry__isnull=False),
+                condition=~Q(status=RunStatus.POSTED) | Q(entry__isnull=False) | Q(net_profit=0),
                 name="posted_allocation_has_entry",
             ),
         ]
