@@ -432,9 +432,10 @@ def loan_disburse(
 
 
 @transaction.atomic
-def loan_repay(*, loan: Loan, amount, on: date, by: User):
+def loan_repay(*, loan: Loan, amount, on: date, by: User, paid_from: list | None = None):
     """A repayment: fines first, then interest, then principal, each posted to its
-    account with a receipt; the guarantors' holds follow the principal."""
+    account with a receipt; the guarantors' holds follow the principal. `paid_from`
+    (debit lines) replaces the cash taken, e.g. the member's own savings on leaving."""
     if not permissions.may_record(by, loan.saver.district_id):
         raise PermissionDenied
     amount = money(amount)
@@ -452,13 +453,13 @@ def loan_repay(*, loan: Loan, amount, on: date, by: User):
         on=on,
         kind=EntryKind.REPAYMENT,
         lines=[
-            dr(amount=amount, **_cash_line_for(by)),
+            *(paid_from or [dr(amount=amount, **_cash_line_for(by))]),
             cr(account(Role.FINES), split.fine, **refs),
             cr(account(Role.INTEREST), split.interest, **refs),
             cr(account(Role.LOANS), split.principal, **refs),
         ],
         by=by,
-        document=Document.RECEIPT,
+        document=Document.NONE if paid_from else Document.RECEIPT,
         memo=_("Repayment of loan %(number)s") % {"number": loan.number},
     )
     after_sync(loan)
