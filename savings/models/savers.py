@@ -175,7 +175,8 @@ class PledgeQuerySet(ScopedQuerySet):
 class Pledge(models.Model):
     """The units a saver pledged to save each month, from a month on. The first is the
     application's; later ones change it (a decrease only from the start of a year and
-    only without debt). Append-only: the history of pledges is the arrears' basis."""
+    only without debt). The rows are the basis of the expected savings and arrears, so
+    a change is a new row from its month; the history is kept by trigger."""
 
     saver = models.ForeignKey(
         Saver, on_delete=models.PROTECT, related_name="pledges", verbose_name=_("saver")

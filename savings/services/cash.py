@@ -36,7 +36,7 @@ from savings.services.ledger import (
     money,
     post,
 )
-from savings.services.savers import _cash_line_for, policy_on
+from savings.services.savers import cash_line_for, policy_on
 
 # --- Pledged savings and deposits ------------------------------------------------------------
 
@@ -66,7 +66,7 @@ def pledge_pay(*, saver: Saver, amount, on: date, by: User) -> JournalEntry:
         on=on,
         kind=EntryKind.PLEDGE,
         lines=[
-            dr(amount=amount, **_cash_line_for(by)),
+            dr(amount=amount, **cash_line_for(by)),
             cr(account(Role.PLEDGED), amount, saver=saver),
         ],
         by=by,
@@ -94,7 +94,7 @@ def deposit(*, saver: Saver, amount, on: date, by: User) -> JournalEntry:
         on=on,
         kind=EntryKind.DEPOSIT,
         lines=[
-            dr(amount=amount, **_cash_line_for(by)),
+            dr(amount=amount, **cash_line_for(by)),
             cr(account(Role.DEPOSITS), amount, saver=saver),
         ],
         by=by,
@@ -128,7 +128,7 @@ def _check_withdrawable(balances: SaverAccount, amount: Decimal, least: Decimal)
 
 
 def _pay_out(withdrawal: Withdrawal, *, by: User, approved_by: User | None) -> JournalEntry:
-    source = _cash_line_for(withdrawal.requested_by)
+    source = cash_line_for(withdrawal.requested_by)
     if "collector" in source and collector_cash(source["collector"]) < withdrawal.amount:
         source = {"account": account(Role.CASH)}
     if "collector" not in source:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -34,8 +34,9 @@ from savings.models import (
     SaverAccount,
     SaverStatus,
 )
+from savings.services.collection import arrears_of
 from savings.services.ledger import ZERO, account, balance, cr, dr, money, post
-from savings.services.savers import _cash_line_for, policy_on
+from savings.services.savers import cash_line_for, policy_on
 
 # --- Limits -----------------------------------------------------------------------------------
 
@@ -54,12 +55,6 @@ def guarantees_committed(saver: Saver, *, excluding: Loan | None = None) -> Deci
     for guarantee in guarantees.select_related("loan"):
         total += guarantee.held if guarantee.loan.status == LoanStatus.ACTIVE else guarantee.amount
     return total
-
-
-def arrears(saver: Saver, on: date) -> Decimal:
-    from savings.services.collection import arrears_of
-
-    return arrears_of(saver, on)
 
 
 def lendable_fund(on: date) -> Decimal:
@@ -125,7 +120,7 @@ def _check_borrower(saver: Saver, loan_type: LoanType, on: date, *, excluding=No
             _("A member may borrow after %(months)s months of membership.")
             % {"months": policy.min_months_for_loan}
         )
-    owed = arrears(saver, on)
+    owed = arrears_of(saver, on)
     if owed > 0:
         raise ValidationError(
             _("The member is behind with pledged savings (%(owed)s): they pay first.")
@@ -158,7 +153,7 @@ def _check_guarantors(
             raise ValidationError({"guarantors": _("A borrower cannot guarantee their own loan.")})
         if guarantor.status != SaverStatus.ACTIVE:
             raise ValidationError({"guarantors": _("%(name)s is not a member.") % name})
-        if arrears(guarantor, on) > 0:
+        if arrears_of(guarantor, on) > 0:
             raise ValidationError(
                 {"guarantors": _("%(name)s is behind with pledged savings.") % name}
             )
@@ -384,7 +379,7 @@ def loan_disburse(
         raise ValidationError(
             {"first_due_on": _("The first instalment falls due after the pay-out.")}
         )
-    source = {"account": paid_with} if paid_with is not None else _cash_line_for(by)
+    source = {"account": paid_with} if paid_with is not None else cash_line_for(by)
     held = balance(source["account"], **({"collector": by} if "collector" in source else {}))
     if held < loan.amount:
         raise ValidationError(
@@ -415,11 +410,7 @@ def loan_disburse(
     try:
         with transaction.atomic():
             _sync_holds(loan)
-    except Exception as error:  # the database refused a hold beyond a guarantor's savings
-        from django.db import IntegrityError
-
-        if not isinstance(error, IntegrityError):
-            raise
+    except IntegrityError as error:  # the database refused a hold beyond a guarantor's savings
         raise ValidationError(
             {
                 "guarantors": _(
@@ -453,7 +444,7 @@ def loan_repay(*, loan: Loan, amount, on: date, by: User, paid_from: list | None
         on=on,
         kind=EntryKind.REPAYMENT,
         lines=[
-            *(paid_from or [dr(amount=amount, **_cash_line_for(by))]),
+            *(paid_from or [dr(amount=amount, **cash_line_for(by))]),
             cr(account(Role.FINES), split.fine, **refs),
             cr(account(Role.INTEREST), split.interest, **refs),
             cr(account(Role.LOANS), split.principal, **refs),

@@ -78,7 +78,7 @@ def _check_beneficiaries(beneficiaries: list[BeneficiaryData]) -> None:
         raise ValidationError(_("The beneficiaries' shares must add up to 100 %."))
 
 
-def _cash_line_for(by: User):
+def cash_line_for(by: User):
     """Money a treasurer takes: into the cash box; a district collector keeps it
     until handing it over."""
     if by.sees_all_districts:
@@ -174,7 +174,7 @@ def saver_decide(
             on=decided_on,
             kind=EntryKind.ENTRY_FEE,
             lines=[
-                dr(amount=policy.entry_fee, **_cash_line_for(by)),
+                dr(amount=policy.entry_fee, **cash_line_for(by)),
                 cr(account(Role.FEES), policy.entry_fee, saver=saver),
             ],
             by=by,
