@@ -111,6 +111,10 @@ class Loan(models.Model):
 class GuaranteeQuerySet(ScopedQuerySet):
     district_path = "loan__saver__district"
 
+    def live(self):
+        """Guarantees standing on loans not yet repaid, refused or withdrawn."""
+        return self.filter(ended_on__isnull=True, loan__status__in=LIVE_LOAN)
+
 
 @track()
 class Guarantee(models.Model):
@@ -130,6 +134,8 @@ class Guarantee(models.Model):
         _("amount guaranteed"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
     )
     held = models.DecimalField(_("held now"), default=Decimal("0"), **MONEY)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=300, blank=True)
 
     objects = GuaranteeQuerySet.as_manager()
 
@@ -140,6 +146,9 @@ class Guarantee(models.Model):
             models.UniqueConstraint(fields=["loan", "guarantor"], name="one_guarantee_per_person"),
             models.CheckConstraint(
                 condition=Q(held__gte=0, held__lte=F("amount")), name="held_within_guarantee"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(held=0), name="ended_guarantee_holds_nothing"
             ),
         ]
         triggers = [

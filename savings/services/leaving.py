@@ -16,7 +16,6 @@ from otop_portal.lib.money import format_baht
 from savings import permissions
 from savings.models import (
     LEFT,
-    LIVE_LOAN,
     Document,
     EntryKind,
     Guarantee,
@@ -80,9 +79,7 @@ def settlement(saver: Saver, on: date) -> Settlement:
     for loan in Loan.objects.filter(saver=saver, status=LoanStatus.ACTIVE).order_by("pk"):
         state = loan_state(loan, on)
         debts.append((loan, state.payoff))
-    guarantees = list(
-        Guarantee.objects.filter(guarantor=saver, loan__status__in=LIVE_LOAN).select_related("loan")
-    )
+    guarantees = list(Guarantee.objects.live().filter(guarantor=saver).select_related("loan"))
     pending = sum(
         Withdrawal.objects.filter(saver=saver, status=WithdrawalStatus.PENDING).values_list(
             "amount", flat=True

@@ -48,7 +48,7 @@ def _months_between(start: date, end: date) -> int:
 def guarantees_committed(saver: Saver, *, excluding: Loan | None = None) -> Decimal:
     """What `saver` has guaranteed on live loans: held on paid-out loans, the full
     amount on loans not yet paid out."""
-    guarantees = Guarantee.objects.filter(guarantor=saver, loan__status__in=LIVE_LOAN)
+    guarantees = Guarantee.objects.live().filter(guarantor=saver)
     if excluding is not None:
         guarantees = guarantees.exclude(loan=excluding)
     total = ZERO
@@ -157,7 +157,7 @@ def _check_guarantors(
             raise ValidationError(
                 {"guarantors": _("%(name)s is behind with pledged savings.") % name}
             )
-        live = Guarantee.objects.filter(guarantor=guarantor, loan__status__in=LIVE_LOAN)
+        live = Guarantee.objects.live().filter(guarantor=guarantor)
         if loan is not None:
             live = live.exclude(loan=loan)
         if live.count() >= policy.guarantor_max_loans:
@@ -284,7 +284,12 @@ def loan_decide(
         raise ValidationError({"decision_note": _("Say why the loan is refused.")})
     if approve:
         today = timezone.localdate()
-        guarantors = [g.guarantor for g in loan.guarantees.select_related("guarantor__person")]
+        guarantors = [
+            g.guarantor
+            for g in loan.guarantees.filter(ended_on__isnull=True).select_related(
+                "guarantor__person"
+            )
+        ]
         _check_amount(
             loan.saver, loan.loan_type, loan.amount, loan.term_months, guarantors, today, loan=loan
         )
@@ -350,7 +355,7 @@ def _sync_holds(loan: Loan) -> None:
     """Each guarantor's hold follows the principal outstanding (pro rata; never up
     again once released), and none once the loan is repaid."""
     loan.refresh_from_db()
-    for guarantee in loan.guarantees.select_for_update():
+    for guarantee in loan.guarantees.filter(ended_on__isnull=True).select_for_update():
         if loan.status != LoanStatus.ACTIVE or loan.principal_outstanding <= 0:
             held = ZERO
         else:
@@ -471,3 +476,32 @@ def after_sync(loan: Loan) -> None:
             loan.status = status
             loan.save(update_fields=["status"])
     _sync_holds(loan)
+
+
+@transaction.atomic
+def guarantee_replace(
+    *, guarantee: Guarantee, guarantor: Saver, on: date, reason: str, by: User
+) -> Guarantee:
+    """The committee names another guarantor for a live loan (so that a guarantor may
+    leave, or one who can no longer cover it is relieved). The new guarantor takes the
+    same amount, held in proportion to the principal still owed; the old one's hold
+    ends."""
+    if not permissions.may_decide_loans(by):
+        raise PermissionDenied
+    guarantee = Guarantee.objects.select_for_update().select_related("loan").get(pk=guarantee.pk)
+    loan = guarantee.loan
+    if guarantee.ended_on is not None or loan.status not in LIVE_LOAN:
+        raise ValidationError(_("This guarantee no longer stands."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the guarantor changes.")})
+    if loan.guarantees.filter(guarantor=guarantor).exists():
+        raise ValidationError(
+            {"guarantors": _("%(name)s already guarantees this loan.") % {"name": guarantor.person}}
+        )
+    guarantee.held, guarantee.ended_on, guarantee.end_reason = ZERO, on, reason.strip()
+    guarantee.save()
+    _check_guarantors(loan.saver, [guarantor], guarantee.amount, on, loan=loan)
+    replacement = Guarantee.objects.create(loan=loan, guarantor=guarantor, amount=guarantee.amount)
+    _sync_holds(loan)
+    replacement.refresh_from_db()
+    return replacement

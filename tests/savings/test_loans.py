@@ -222,3 +222,26 @@ def test_a_repayment_is_posted_in_one_entry_with_the_loan_on_every_line(
     entry = loans.loan_repay(loan=loan, amount=D("100"), on=date(2025, 10, 20), by=treasurer)
     assert entry.kind == EntryKind.REPAYMENT
     assert all(line.loan_id == loan.pk for line in entry.lines.filter(credit__gt=0))
+
+
+def test_the_committee_names_another_guarantor_and_the_hold_moves(
+    treasurer, approver, people, ordinary
+):
+    loan = _paid_out(treasurer, approver, people, ordinary)
+    _borrower, g1, g2 = people
+    g3 = saved(treasurer, units=4)
+    old = Guarantee.objects.get(loan=loan, guarantor=g1)
+    with pytest.raises(ValidationError, match="already guarantees this loan"):
+        loans.guarantee_replace(
+            guarantee=old, guarantor=g2, on=date(2025, 9, 25), reason="ย้าย", by=approver
+        )
+    new = loans.guarantee_replace(
+        guarantee=old, guarantor=g3, on=date(2025, 9, 25), reason="ผู้ค้ำย้ายไปต่างจังหวัด", by=approver
+    )
+    old.refresh_from_db()
+    assert (old.held, old.ended_on) == (D("0.00"), date(2025, 9, 25))
+    assert (new.amount, new.held) == (D("1200.00"), D("1200.00"))
+    assert SaverAccount.objects.get(saver=g1).held == 0
+    assert SaverAccount.objects.get(saver=g3).held == D("1200.00")
+    # the ended guarantee no longer counts against g1's own room
+    assert loans.guarantees_committed(g1) == 0
