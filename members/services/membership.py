@@ -22,15 +22,20 @@ from otop_portal.lib.money import round_baht
 RECEIPT_SERIES = "membership"
 
 
-def next_receipt_number(*, series: str, year_be: int) -> str:
-    """The next number of a series in a year, "2568/0001". Call it inside the
-    transaction that writes the receipt: the counter row stays locked until it ends,
-    so a rolled-back receipt gives its number back and none is skipped."""
+def next_number(*, series: str, year_be: int) -> int:
+    """The next number of a series in a year (year_be=0: a series that never restarts).
+    Call it inside the transaction that uses it: the counter row stays locked until it
+    ends, so a rolled-back number is given back and none is skipped or repeated."""
     ReceiptCounter.objects.get_or_create(series=series, year_be=year_be)
     counter = ReceiptCounter.objects.select_for_update().get(series=series, year_be=year_be)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    return f"{year_be}/{counter.last_number:04d}"
+    return counter.last_number
+
+
+def next_receipt_number(*, series: str, year_be: int) -> str:
+    """The next number of a series in a year, "2568/0001" (see next_number)."""
+    return f"{year_be}/{next_number(series=series, year_be=year_be):04d}"
 
 
 def renewal_fee(membership: NetworkMembership) -> Decimal:

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from members.models import Person, User
+from members.services.membership import next_number
 from savings import permissions
 from savings.models import (
     LIVE,
@@ -162,10 +162,9 @@ def saver_decide(
         saver.status = SaverStatus.REJECTED
         saver.save()
         return saver
-    # Member numbers follow one another; the lock on the table's last number is the
-    # row lock on this saver plus the unique constraint (a clash is retried by the user).
-    last = Saver.objects.aggregate(last=Max("member_number"))["last"] or 0
-    saver.member_number = last + 1
+    # Member numbers follow one another from a locked counter: two admissions at
+    # the same moment get two numbers, and a rolled-back one gives its number back.
+    saver.member_number = next_number(series="savings-member", year_be=0)
     saver.status = SaverStatus.ACTIVE
     saver.save()
     policy = policy_on(decided_on)
@@ -186,11 +185,8 @@ def saver_decide(
 
 def pledge_units(saver: Saver, month: date) -> int:
     """The units pledged for `month` (0 before the pledge starts)."""
-    pledges = getattr(saver, "_pledges", None)
-    if pledges is None:
-        pledges = list(saver.pledges.order_by("from_month"))
     units = 0
-    for pledge in pledges:
+    for pledge in saver.pledges.order_by("from_month"):
         if pledge.from_month <= month:
             units = pledge.units
     return units

@@ -294,3 +294,17 @@ def test_a_double_click_racing_with_one_key_posts_once(geography):
         thread.join()
     assert len(set(results)) == 1 and isinstance(results[0], int), results
     assert JournalEntry.objects.filter(kind=EntryKind.DEPOSIT).count() == 1
+
+
+def test_member_numbers_come_from_a_locked_counter_and_a_rollback_gives_one_back(treasurer):
+    from django.db import transaction
+
+    first = member(treasurer)
+    applied = services.saver_apply(person=PersonFactory(), units=1, applied_on=JOINED, by=treasurer)
+    with transaction.atomic():
+        services.saver_decide(
+            saver=applied, admit=True, decided_on=JOINED, meeting_number="1/2568", by=treasurer
+        )
+        transaction.set_rollback(True)
+    second = member(treasurer)
+    assert (first.member_number, second.member_number) == (1, 2)
