@@ -43,5 +43,6 @@ urlpatterns = [
     ),
     path("", include("members.urls")),
     path("equipment/", include("equipment.urls")),
+    path("savings/", include("savings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -63,3 +63,11 @@ def may_approve(user: User) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_provincial_staff or any(user.has_function(f) for f in COMMITTEE)
+
+
+def may_see_books(user: User) -> bool:
+    """The group's books and reports (journal, cash book, statements of the group):
+    those who see every district, and the committee."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.sees_all_districts or any(user.has_function(f) for f in COMMITTEE)

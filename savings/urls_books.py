@@ -1,0 +1,3 @@
+"""Savings URLs: the books pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Savings URLs: the loans pages."""
+
+urlpatterns: list = []

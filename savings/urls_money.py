@@ -1,0 +1,3 @@
+"""Savings URLs: the money pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Savings URLs: the reports pages."""
+
+urlpatterns: list = []

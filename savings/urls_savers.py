@@ -1,0 +1,3 @@
+"""Savings URLs: the savers pages."""
+
+urlpatterns: list = []
