@@ -81,8 +81,8 @@ class Loan(models.Model):
     objects = LoanQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("loan")
-        verbose_name_plural = _("loans")
+        verbose_name = _("member loan")
+        verbose_name_plural = _("member loans")
         ordering = ["-applied_on", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -122,7 +122,7 @@ class Guarantee(models.Model):
     held on the guarantor's savings and released as the principal is repaid."""
 
     loan = models.ForeignKey(
-        Loan, on_delete=models.PROTECT, related_name="guarantees", verbose_name=_("loan")
+        Loan, on_delete=models.PROTECT, related_name="guarantees", verbose_name=_("member loan")
     )
     guarantor = models.ForeignKey(
         "savings.Saver",

@@ -101,6 +101,7 @@ class GroupPolicy(models.Model):
     )
     fine_grace_days = models.PositiveSmallIntegerField(_("days of grace before a fine"), default=7)
     fine_flat = _money(_("fine per late instalment"), "20.00")
+    # xgettext:no-python-format
     fine_pct = _percent(_("fine, % of the late instalment"), "0.000")
     # Year-end allocation of net profit: must sum to 100
     dividend_pct = _percent(_("dividend on pledged savings, %"), "60")
@@ -192,6 +193,7 @@ class LoanType(models.Model):
     max_term_months = models.PositiveSmallIntegerField(
         _("longest term, months"), default=12, validators=[MinValueValidator(1)]
     )
+    # xgettext:no-python-format
     no_guarantor_pct = _percent(_("limit without guarantors, % of own pledged savings"), "90")
     guaranteed_multiple = models.DecimalField(
         _("limit with guarantors, times own pledged savings"),
@@ -207,6 +209,7 @@ class LoanType(models.Model):
         _("largest loan"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
     )
     max_fund_pct = models.DecimalField(
+        # xgettext:no-python-format
         _("largest loan, % of the group's lendable fund"),
         null=True,
         blank=True,

@@ -10,6 +10,7 @@ from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members.models import User
 from otop_portal.lib.money import format_baht
@@ -37,12 +38,47 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 @dataclass(frozen=True)
 class Mismatch:
+    """One disagreement of the books: `what` and the figures for the log, `sentence`
+    the same in words for the committee (translated)."""
+
     what: str
     expected: Decimal
     found: Decimal
+    sentence: str = ""
 
     def __str__(self) -> str:
         return f"{self.what}: {self.expected} ≠ {self.found}"
+
+    @property
+    def in_words(self) -> str:
+        return self.sentence or str(self)
+
+
+_SAVER_PARTS = {
+    "pledged": gettext_lazy("pledged savings"),
+    "deposits": gettext_lazy("deposits"),
+    "loans": gettext_lazy("loan principal"),
+    "held": gettext_lazy("amount on hold"),
+}
+
+
+def _saver_sentence(member_number, part: str, lines: Decimal, kept: Decimal) -> str:
+    if part == "held":
+        text = _(
+            "Member %(member)s: guarantees and pending withdrawals hold %(lines)s, "
+            "but the member's balances show %(kept)s on hold."
+        )
+    else:
+        text = _(
+            "Member %(member)s: the journal gives %(lines)s of %(what)s, "
+            "but the member's balances show %(kept)s."
+        )
+    return text % {
+        "member": member_number or "—",
+        "what": _SAVER_PARTS[part],
+        "lines": format_baht(lines),
+        "kept": format_baht(kept),
+    }
 
 
 def _sum_lines(subledger: str, sign: str, **outer):
@@ -64,36 +100,51 @@ def reconcile() -> list[Mismatch]:
         debit=Coalesce(Sum("debit"), ZERO), credit=Coalesce(Sum("credit"), ZERO)
     )
     if totals["debit"] != totals["credit"]:
-        found.append(Mismatch(_("Trial balance"), totals["debit"], totals["credit"]))
-    rows = SaverAccount.objects.annotate(
-        lines_pledged=_sum_lines(Subledger.PLEDGED, "credit", saver=OuterRef("saver")),
-        lines_deposits=_sum_lines(Subledger.DEPOSITS, "credit", saver=OuterRef("saver")),
-        lines_loans=_sum_lines(Subledger.LOANS, "debit", saver=OuterRef("saver")),
-        guarantees=Coalesce(
-            Subquery(
-                Guarantee.objects.filter(guarantor=OuterRef("saver"))
-                .values("guarantor")
-                .annotate(total=Sum("held"))
-                .values("total")[:1]
+        sentence = _("The journal's debits (%(debit)s) do not equal its credits (%(credit)s).")
+        found.append(
+            Mismatch(
+                _("Trial balance"),
+                totals["debit"],
+                totals["credit"],
+                sentence
+                % {"debit": format_baht(totals["debit"]), "credit": format_baht(totals["credit"])},
+            )
+        )
+    rows = (
+        SaverAccount.objects.select_related("saver")
+        .annotate(
+            lines_pledged=_sum_lines(Subledger.PLEDGED, "credit", saver=OuterRef("saver")),
+            lines_deposits=_sum_lines(Subledger.DEPOSITS, "credit", saver=OuterRef("saver")),
+            lines_loans=_sum_lines(Subledger.LOANS, "debit", saver=OuterRef("saver")),
+            guarantees=Coalesce(
+                Subquery(
+                    Guarantee.objects.filter(guarantor=OuterRef("saver"))
+                    .values("guarantor")
+                    .annotate(total=Sum("held"))
+                    .values("total")[:1]
+                ),
+                Value(ZERO),
+                output_field=MONEY,
             ),
-            Value(ZERO),
-            output_field=MONEY,
-        ),
-        pending=Coalesce(
-            Subquery(
-                Withdrawal.objects.filter(saver=OuterRef("saver"), status=WithdrawalStatus.PENDING)
-                .values("saver")
-                .annotate(total=Sum("amount"))
-                .values("total")[:1]
+            pending=Coalesce(
+                Subquery(
+                    Withdrawal.objects.filter(
+                        saver=OuterRef("saver"), status=WithdrawalStatus.PENDING
+                    )
+                    .values("saver")
+                    .annotate(total=Sum("amount"))
+                    .values("total")[:1]
+                ),
+                Value(ZERO),
+                output_field=MONEY,
             ),
-            Value(ZERO),
-            output_field=MONEY,
-        ),
-    ).filter(
-        ~Q(pledged=F("lines_pledged"))
-        | ~Q(deposits=F("lines_deposits"))
-        | ~Q(loan_principal=F("lines_loans"))
-        | ~Q(held=F("guarantees") + F("pending"))
+        )
+        .filter(
+            ~Q(pledged=F("lines_pledged"))
+            | ~Q(deposits=F("lines_deposits"))
+            | ~Q(loan_principal=F("lines_loans"))
+            | ~Q(held=F("guarantees") + F("pending"))
+        )
     )
     for row in rows:
         for what, kept, lines in (
@@ -103,7 +154,8 @@ def reconcile() -> list[Mismatch]:
             ("held", row.held, row.guarantees + row.pending),
         ):
             if kept != lines:
-                found.append(Mismatch(f"saver {row.saver_id} {what}", lines, kept))
+                sentence = _saver_sentence(row.saver.member_number, what, lines, kept)
+                found.append(Mismatch(f"saver {row.saver_id} {what}", lines, kept, sentence))
     sums = SaverAccount.objects.aggregate(
         pledged=Coalesce(Sum("pledged"), ZERO),
         deposits=Coalesce(Sum("deposits"), ZERO),
@@ -114,16 +166,37 @@ def reconcile() -> list[Mismatch]:
         (Role.DEPOSITS, "deposits"),
         (Role.LOANS, "loans"),
     ):
-        control = balance(account(role))
+        control_account = account(role)
+        control = balance(control_account)
         if control != sums[key]:
+            sentence = _(
+                "Account %(account)s holds %(control)s, but the members' balances add up "
+                "to %(members)s."
+            ) % {
+                "account": str(control_account),
+                "control": format_baht(control),
+                "members": format_baht(sums[key]),
+            }
             found.append(
-                Mismatch(_("Control account %(role)s") % {"role": role}, control, sums[key])
+                Mismatch(
+                    _("Control account %(role)s") % {"role": role}, control, sums[key], sentence
+                )
             )
     loans = Loan.objects.annotate(
         lines_total=_sum_lines(Subledger.LOANS, "debit", loan=OuterRef("pk"))
     ).exclude(principal_outstanding=F("lines_total"))
     for loan in loans:
-        found.append(Mismatch(f"loan {loan.number}", loan.lines_total, loan.principal_outstanding))
+        sentence = _(
+            "Loan %(number)s: the journal gives %(lines)s of principal owed, but the loan "
+            "shows %(kept)s."
+        ) % {
+            "number": loan.number,
+            "lines": format_baht(loan.lines_total),
+            "kept": format_baht(loan.principal_outstanding),
+        }
+        found.append(
+            Mismatch(f"loan {loan.number}", loan.lines_total, loan.principal_outstanding, sentence)
+        )
     return found
 
 
@@ -152,7 +225,7 @@ def cash_in_books(through: date) -> Decimal:
 def month_close(
     *, month: date, cash_counted, by: User, meeting_number: str = "", note: str = ""
 ) -> PeriodClose:
-    """The audit committee closes a month: in order, once it has begun, only when the
+    """The audit committee closes a month: in order, once it has ended, only when the
     books reconcile and the cash counted equals the cash book at the month's end."""
     if not permissions.may_close(by):
         raise PermissionDenied
@@ -167,13 +240,19 @@ def month_close(
                 % {"month": format_thai_date(expected)}
             }
         )
-    if month > timezone.localdate():
-        raise ValidationError({"month": _("A month that has not begun cannot be closed.")})
+    if month_end(month) >= timezone.localdate():
+        # No closing in the future: entries may still be dated to the month's last day.
+        raise ValidationError(
+            {
+                "month": _("A month can be closed once it has ended, from %(date)s.")
+                % {"date": format_thai_date(month_end(month) + timedelta(days=1))}
+            }
+        )
     mismatches = reconcile()
     if mismatches:
         raise ValidationError(
             _("The books do not reconcile; the month stays open: %(list)s")
-            % {"list": "; ".join(str(m) for m in mismatches[:5])}
+            % {"list": " ".join(m.in_words for m in mismatches[:5])}
         )
     last_day = month_end(month)
     in_books = cash_in_books(last_day)

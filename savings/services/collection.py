@@ -1,17 +1,31 @@
 """The monthly collection: what each saver of a district is expected to pay, the
-arrears carried from earlier months, and recording a whole sheet at the meeting."""
+arrears carried from earlier months, what was paid in the month, and recording a whole
+sheet at the meeting."""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Sum
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from savings.models import GroupPolicy, JournalLine, Saver, Subledger
+from savings.models import (
+    EntryKind,
+    GroupPolicy,
+    JournalLine,
+    Pledge,
+    Saver,
+    SaverStatus,
+    Subledger,
+)
+from savings.services.cash import deposit, pledge_pay
 from savings.services.ledger import ZERO
 from savings.services.savers import month_of
+
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _months(first: date, last: date):
@@ -67,39 +81,53 @@ def arrears_of(saver: Saver, on: date) -> Decimal:
 
 @dataclass(frozen=True)
 class SheetRow:
+    """One member on the sheet: the pledge for the month, the arrears carried from
+    earlier months, and what was taken in the month (pledged savings and deposits of
+    entries not reversed)."""
+
     saver: Saver
     units: int
     this_month: Decimal
     arrears: Decimal
+    paid_pledged: Decimal = ZERO
+    paid_deposit: Decimal = ZERO
 
     @property
     def expected(self) -> Decimal:
         return self.this_month + self.arrears
 
+    @property
+    def still_due(self) -> Decimal:
+        return max(ZERO, self.expected - self.paid_pledged)
+
+
+def _sum_of(lines, expression):
+    total = lines.values("saver").annotate(total=Sum(expression)).values("total")[:1]
+    return Coalesce(Subquery(total), Value(ZERO), output_field=MONEY_FIELD)
+
 
 def _paid_annotation(through: date):
-    from django.db.models import DecimalField, F, OuterRef, Subquery, Value
+    lines = JournalLine.objects.filter(
+        saver=OuterRef("pk"), account__subledger=Subledger.PLEDGED, entry__on__lte=through
+    )
+    return _sum_of(lines, F("credit") - F("debit"))
 
-    lines = (
-        JournalLine.objects.filter(
-            saver=OuterRef("pk"), account__subledger=Subledger.PLEDGED, entry__on__lte=through
-        )
-        .values("saver")
-        .annotate(total=Sum(F("credit") - F("debit")))
-        .values("total")[:1]
+
+def _taken_in(month: date, subledger: str, kind: str):
+    """Money taken in `month` on a member sub-ledger by entries of `kind` that were
+    not reversed: what the sheet shows as paid."""
+    lines = JournalLine.objects.filter(
+        Q(saver=OuterRef("pk"), account__subledger=subledger, entry__kind=kind),
+        entry__on__range=(month, month + relativedelta(months=1, days=-1)),
+        entry__reversed_by__isnull=True,
     )
-    return Coalesce(
-        Subquery(lines), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2)
-    )
+    return _sum_of(lines, "credit")
 
 
 def collection_sheet(district, month: date) -> list[SheetRow]:
-    """Every member of `district` with this month's pledge and the arrears carried from
-    earlier months (what they paid before `month`). A fixed number of queries."""
-    from django.db.models import Prefetch
-
-    from savings.models import Pledge, SaverStatus
-
+    """Every member of `district` with this month's pledge, the arrears carried from
+    earlier months (what they paid before `month`) and what they paid in the month. A
+    fixed number of queries."""
     month = month_of(month)
     before = month - relativedelta(days=1)
     policies = _policies()
@@ -107,7 +135,11 @@ def collection_sheet(district, month: date) -> list[SheetRow]:
         Saver.objects.filter(district=district, status=SaverStatus.ACTIVE)
         .select_related("person")
         .prefetch_related(Prefetch("pledges", queryset=Pledge.objects.order_by("from_month")))
-        .annotate(paid_before=_paid_annotation(before))
+        .annotate(
+            paid_before=_paid_annotation(before),
+            paid_pledged=_taken_in(month, Subledger.PLEDGED, EntryKind.PLEDGE),
+            paid_deposit=_taken_in(month, Subledger.DEPOSITS, EntryKind.DEPOSIT),
+        )
         .order_by("member_number")
     )
     rows = []
@@ -120,39 +152,54 @@ def collection_sheet(district, month: date) -> list[SheetRow]:
         owed = expected_through(
             saver, month - relativedelta(months=1), pledges=pledges, policies=policies
         )
-        this_month = units * _unit_value(policies, month)
-        rows.append(SheetRow(saver, units, this_month, max(ZERO, owed - saver.paid_before)))
+        rows.append(
+            SheetRow(
+                saver,
+                units,
+                units * _unit_value(policies, month),
+                max(ZERO, owed - saver.paid_before),
+                saver.paid_pledged,
+                saver.paid_deposit,
+            )
+        )
     return rows
+
+
+PARTS = (("pledged", pledge_pay), ("deposit", deposit))
 
 
 def sheet_record(*, rows: dict, on: date, by) -> list:
     """Record a collection sheet: {saver: (pledged, deposit)}; one entry (and receipt)
-    per payment, all in one transaction: a sheet with one bad row records nothing."""
-    from django.core.exceptions import ValidationError
-    from django.db import transaction
-
-    from savings.services.cash import deposit, pledge_pay
-
-    entries, errors = [], {}
+    per payment, all in one transaction: a sheet with one bad row records nothing, and
+    every row at fault is named (SheetRefused)."""
+    entries, refused = [], SheetRefused({})
     with transaction.atomic():
-        for saver, (pledged, deposited) in rows.items():
-            try:
-                with transaction.atomic():
-                    if pledged:
-                        entries.append(pledge_pay(saver=saver, amount=pledged, on=on, by=by))
-                    if deposited:
-                        entries.append(deposit(saver=saver, amount=deposited, on=on, by=by))
-            except ValidationError as error:
-                errors[saver] = error.messages
-        if errors:
+        for saver, amounts in rows.items():
+            for (part, service), amount in zip(PARTS, amounts, strict=True):
+                if not amount:
+                    continue
+                try:
+                    with transaction.atomic():
+                        entries.append(service(saver=saver, amount=amount, on=on, by=by))
+                except ValidationError as error:
+                    refused.add(saver, part, error)
+        if refused.errors:
             transaction.set_rollback(True)
-            raise SheetRefused(errors)
+            raise refused
     return entries
 
 
 class SheetRefused(Exception):
-    """Rows of a collection sheet that cannot be recorded, by saver; nothing was."""
+    """Rows of a collection sheet that cannot be recorded, by saver; nothing was.
+
+    `errors`: saver → messages; `parts`: saver → {"pledged" or "deposit": the
+    service's ValidationError}, so a page can show each message at its input."""
 
     def __init__(self, errors: dict):
         super().__init__(errors)
         self.errors = errors
+        self.parts: dict = {}
+
+    def add(self, saver: Saver, part: str, error: ValidationError) -> None:
+        self.errors.setdefault(saver, []).extend(error.messages)
+        self.parts.setdefault(saver, {})[part] = error

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import User
@@ -73,6 +74,13 @@ def deposit_interest_post(*, period_end: date, by: User) -> JournalEntry | None:
     if not permissions.may_keep_books(by):
         raise PermissionDenied
     half_year(period_end)
+    if period_end > timezone.localdate():
+        raise ValidationError(
+            {
+                "period_end": _("The half-year to %(date)s has not ended yet.")
+                % {"date": format_thai_date(period_end)}
+            }
+        )
     if JournalEntry.objects.filter(kind=EntryKind.DEPOSIT_INTEREST, on=period_end).exists():
         raise ValidationError(
             _("Interest on deposits to %(date)s is already credited.")

@@ -1,7 +1,8 @@
 """A member leaves (resignation, death, expulsion): their savings settle their debts —
 deposits first, then pledged savings — and the rest is paid out to them or, on death,
-to their beneficiaries. A member who still guarantees a loan, or whose savings do not
-cover their debts, cannot leave until that is sorted out: nothing is half-settled."""
+to their beneficiaries by their shares (one payment voucher each, split to the satang
+by the largest remainder). A member who still guarantees a loan, or whose savings do
+not cover their debts, cannot leave until that is sorted out: nothing is half-settled."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -14,8 +15,10 @@ from django.utils.translation import gettext as _
 from members.models import User
 from otop_portal.lib.money import format_baht
 from savings import permissions
+from savings.allocation import largest_remainder
 from savings.models import (
     LEFT,
+    Beneficiary,
     Document,
     EntryKind,
     Guarantee,
@@ -89,8 +92,70 @@ def settlement(saver: Saver, on: date) -> Settlement:
     return Settlement(balances.pledged, balances.deposits, debts, guarantees, pending)
 
 
+def beneficiary_split(saver: Saver, amount: Decimal) -> list[tuple[Beneficiary | None, Decimal]]:
+    """What each beneficiary of a deceased saver receives of `amount`, in the order of
+    the nomination: by their shares, in whole satang summing exactly to `amount`
+    (largest remainder). Without a nomination everything goes to the heirs (None)."""
+    beneficiaries = list(saver.beneficiaries.order_by("pk"))
+    if not beneficiaries:
+        return [(None, amount)]
+    split = largest_remainder(amount, {b.pk: b.share_pct for b in beneficiaries})
+    return [(b, split[b.pk]) for b in beneficiaries]
+
+
+def _payout_memo(saver: Saver, status: str, order: int, count: int, beneficiary) -> str:
+    """The voucher's memo, from references only (ledger rows hold no names): the
+    beneficiary is named by their place on the saver's nomination form."""
+    number = saver.member_number
+    if status != SaverStatus.DECEASED:
+        return _("Savings paid out on leaving, member %(number)s") % {"number": number}
+    if beneficiary is None:
+        return _(
+            "Savings of the late member %(number)s paid to the heirs (no beneficiary named)"
+        ) % {"number": number}
+    return _(
+        "Savings of the late member %(number)s paid to beneficiary %(order)s of %(count)s "
+        "(share %(share)s %%)"
+    ) % {"number": number, "order": order, "count": count, "share": beneficiary.share_pct}
+
+
+def _pay_out(*, saver: Saver, status: str, deposits: Decimal, pledged: Decimal, on, by) -> None:
+    """One payment voucher per payee: the member, or each beneficiary of a deceased
+    member with their share; deposits are paid first, then pledged savings."""
+    cash = account(Role.CASH)
+    if balance(cash) < deposits + pledged:
+        raise ValidationError(
+            _("The cash box holds %(held)s: take money from the bank first.")
+            % {"held": format_baht(balance(cash))}
+        )
+    parts = [(None, deposits + pledged)]
+    if status == SaverStatus.DECEASED:
+        parts = beneficiary_split(saver, deposits + pledged)
+    for order, (beneficiary, amount) in enumerate(parts, 1):
+        if not amount:
+            continue
+        from_deposits = min(deposits, amount)
+        from_pledged = amount - from_deposits
+        deposits, pledged = deposits - from_deposits, pledged - from_pledged
+        lines = [cr(cash, amount)]
+        if from_deposits:
+            lines.append(dr(account(Role.DEPOSITS), from_deposits, saver=saver))
+        if from_pledged:
+            lines.append(dr(account(Role.PLEDGED), from_pledged, saver=saver))
+        post(
+            on=on,
+            kind=EntryKind.SETTLEMENT,
+            lines=lines,
+            by=by,
+            document=Document.VOUCHER,
+            memo=_payout_memo(saver, status, order, len(parts), beneficiary),
+        )
+
+
 @transaction.atomic
 def saver_leave(*, saver: Saver, status: str, on: date, reason: str, by: User) -> Saver:
+    """The member leaves (`status`: resigned, deceased or expelled) on `on`: loans are
+    repaid from their savings, and the rest is paid out (see `_pay_out`)."""
     if not permissions.may_record(by, saver.district_id):
         raise PermissionDenied
     if status not in LEFT:
@@ -121,26 +186,7 @@ def saver_leave(*, saver: Saver, status: str, on: date, reason: str, by: User) -
             sources.append(dr(account(Role.PLEDGED), from_pledged, saver=saver))
         loan_repay(loan=loan, amount=payoff, on=on, by=by, paid_from=sources)
     if deposits or pledged:
-        cash = account(Role.CASH)
-        if balance(cash) < deposits + pledged:
-            raise ValidationError(
-                _("The cash box holds %(held)s: take money from the bank first.")
-                % {"held": format_baht(balance(cash))}
-            )
-        lines = [cr(cash, deposits + pledged)]
-        if deposits:
-            lines.append(dr(account(Role.DEPOSITS), deposits, saver=saver))
-        if pledged:
-            lines.append(dr(account(Role.PLEDGED), pledged, saver=saver))
-        post(
-            on=on,
-            kind=EntryKind.SETTLEMENT,
-            lines=lines,
-            by=by,
-            document=Document.VOUCHER,
-            memo=_("Savings paid out on leaving, member %(number)s")
-            % {"number": saver.member_number},
-        )
+        _pay_out(saver=saver, status=status, deposits=deposits, pledged=pledged, on=on, by=by)
     saver.status, saver.left_on, saver.leave_reason = status, on, reason.strip()
     saver.save()
     return saver

@@ -23,6 +23,7 @@ from savings.models import (
     Account,
     Document,
     EntryKind,
+    GroupPolicy,
     Guarantee,
     Instalment,
     JournalLine,
@@ -111,7 +112,9 @@ def loan_limit(
     return Limit(balances.pledged, committed, other_principal, without, with_guarantors, fund_cap)
 
 
-def _check_borrower(saver: Saver, loan_type: LoanType, on: date, *, excluding=None) -> None:
+def check_borrower(saver: Saver, loan_type: LoanType, on: date, *, excluding=None) -> None:
+    """Refuse (ValidationError) a borrower who may not take a loan of `loan_type` on `on`:
+    not a member, too new, behind with pledged savings, or with a live loan of the type."""
     policy = policy_on(on)
     if saver.status != SaverStatus.ACTIVE:
         raise ValidationError(_("Only a member may borrow."))
@@ -133,7 +136,7 @@ def _check_borrower(saver: Saver, loan_type: LoanType, on: date, *, excluding=No
         raise ValidationError(_("The member already has a loan of this type."))
 
 
-def _guarantee_shares(amount: Decimal, count: int) -> list[Decimal]:
+def guarantee_shares(amount: Decimal, count: int) -> list[Decimal]:
     share = (amount / count).quantize(SATANG, rounding=ROUND_DOWN)
     return [share] * (count - 1) + [amount - share * (count - 1)]
 
@@ -146,7 +149,7 @@ def _check_guarantors(
         raise ValidationError({"guarantors": _("Name each guarantor once.")})
     if not guarantors:
         return []
-    shares = _guarantee_shares(amount, len(guarantors))
+    shares = guarantee_shares(amount, len(guarantors))
     for guarantor, share in zip(guarantors, shares, strict=True):
         name = {"name": str(guarantor.person)}
         if guarantor == borrower:
@@ -168,10 +171,7 @@ def _check_guarantors(
                 }
             )
         balances = SaverAccount.objects.select_for_update().get(saver=guarantor)
-        pending_withdrawals = balances.held - sum_holds(guarantor)
-        room = (
-            balances.total - guarantees_committed(guarantor, excluding=loan) - pending_withdrawals
-        )
+        room = guarantor_room(guarantor, balances=balances, excluding=loan)
         if share > room:
             raise ValidationError(
                 {
@@ -189,6 +189,19 @@ def sum_holds(saver: Saver) -> Decimal:
     return Guarantee.objects.filter(guarantor=saver).aggregate(total=Coalesce(Sum("held"), ZERO))[
         "total"
     ]
+
+
+def guarantor_room(
+    guarantor: Saver, *, balances: SaverAccount | None = None, excluding: Loan | None = None
+) -> Decimal:
+    """What `guarantor` may still guarantee: their savings less what they already
+    guarantee (held on paid-out loans, in full on loans not yet paid out) and less
+    their pending withdrawals. Negative when they are already over-committed."""
+    if balances is None:
+        balances = SaverAccount.objects.get(saver=guarantor)
+    pending_withdrawals = balances.held - sum_holds(guarantor)
+    committed = guarantees_committed(guarantor, excluding=excluding)
+    return balances.total - committed - pending_withdrawals
 
 
 def _check_amount(saver, loan_type, amount, term_months, guarantors, on, *, loan=None):
@@ -247,7 +260,7 @@ def loan_apply(
     if loan_type.policy_id != policy_on(applied_on).pk:
         raise ValidationError({"loan_type": _("This loan type is not in the policy in effect.")})
     SaverAccount.objects.select_for_update().get(saver=saver)
-    _check_borrower(saver, loan_type, applied_on)
+    check_borrower(saver, loan_type, applied_on)
     _check_amount(saver, loan_type, amount, term_months, guarantors, applied_on)
     shares = _check_guarantors(saver, guarantors, amount, applied_on)
     loan = Loan.objects.create(
@@ -315,8 +328,10 @@ def loan_withdraw(*, loan: Loan, by: User, note: str) -> Loan:
 # --- Pay-out, repayment -----------------------------------------------------------------------
 
 
-def terms(loan: Loan) -> loanmath.LoanTerms:
-    policy = policy_on(loan.disbursed_on)
+def terms(loan: Loan, *, policy: GroupPolicy | None = None) -> loanmath.LoanTerms:
+    """The loan's terms for loanmath; `policy` is the one in effect on the pay-out day
+    when the caller already has it (lists read many loans)."""
+    policy = policy or policy_on(loan.disbursed_on)
     return loanmath.LoanTerms(
         principal=loan.amount,
         monthly_rate_pct=loan.monthly_rate_pct,
@@ -331,18 +346,30 @@ def terms(loan: Loan) -> loanmath.LoanTerms:
 
 def payments(loan: Loan) -> list[loanmath.Payment]:
     """The loan's repayments not reversed, from the journal, oldest first."""
-    totals: dict[int, tuple[date, Decimal]] = {}
+    return payments_of([loan]).get(loan.pk, [])
+
+
+def payments_of(loans) -> dict[int, list[loanmath.Payment]]:
+    """The repayments of several loans in one query: loan pk → its payments, oldest
+    first (a loan without any is left out)."""
+    totals: dict[int, dict[int, tuple[date, Decimal]]] = {}
     lines = (
         JournalLine.objects.filter(
-            loan=loan, entry__kind=EntryKind.REPAYMENT, entry__reversed_by__isnull=True
+            loan__in=[loan.pk for loan in loans],
+            entry__kind=EntryKind.REPAYMENT,
+            entry__reversed_by__isnull=True,
         )
-        .values_list("entry_id", "entry__on", "credit")
+        .values_list("loan_id", "entry_id", "entry__on", "credit")
         .order_by("entry__on", "entry_id")
     )
-    for entry_id, on, credit in lines:
-        _on, total = totals.get(entry_id, (on, ZERO))
-        totals[entry_id] = (on, total + credit)
-    return [loanmath.Payment(on=on, amount=total) for on, total in totals.values()]
+    for loan_id, entry_id, on, credit in lines:
+        entries = totals.setdefault(loan_id, {})
+        _on, total = entries.get(entry_id, (on, ZERO))
+        entries[entry_id] = (on, total + credit)
+    return {
+        loan_id: [loanmath.Payment(on=on, amount=total) for on, total in entries.values()]
+        for loan_id, entries in totals.items()
+    }
 
 
 def loan_state(loan: Loan, as_of: date | None = None) -> loanmath.LoanState | None:
@@ -427,23 +454,82 @@ def loan_disburse(
     return loan
 
 
-@transaction.atomic
-def loan_repay(*, loan: Loan, amount, on: date, by: User, paid_from: list | None = None):
-    """A repayment: fines first, then interest, then principal, each posted to its
-    account with a receipt; the guarantors' holds follow the principal. `paid_from`
-    (debit lines) replaces the cash taken, e.g. the member's own savings on leaving."""
-    if not permissions.may_record(by, loan.saver.district_id):
-        raise PermissionDenied
+def repayment_split(loan: Loan, amount, on: date) -> loanmath.Split:
+    """How a repayment of `amount` on `on` would split into fines, interest and
+    principal; ValidationError when it cannot be taken (the page shows it before
+    recording, and loan_repay records exactly this split)."""
     amount = money(amount)
-    loan = Loan.objects.select_for_update().get(pk=loan.pk)
     if loan.status != LoanStatus.ACTIVE:
         raise ValidationError(_("Only a loan being repaid takes repayments."))
     if on < loan.disbursed_on:
         raise ValidationError({"on": _("A repayment cannot come before the pay-out.")})
-    earlier = [payment for payment in payments(loan) if payment.on <= on]
-    if len(earlier) != len(payments(loan)):
+    paid = payments(loan)
+    earlier = [payment for payment in paid if payment.on <= on]
+    if len(earlier) != len(paid):
         raise ValidationError({"on": _("A later repayment is already recorded: date it after.")})
-    split = loanmath.split(terms(loan), earlier, on, amount)
+    try:
+        return loanmath.split(terms(loan), earlier, on, amount)
+    except ValidationError as error:
+        raise ValidationError({"amount": error.messages}) from error
+
+
+def _from_deposits(loan: Loan, amount: Decimal, on: date) -> list:
+    """The debit line taking a repayment from the borrower's own deposits: only what
+    a withdrawal could take, and no more than a withdrawal without a second approver."""
+    balances = SaverAccount.objects.select_for_update().get(saver=loan.saver)
+    policy = policy_on(on)
+    if amount > balances.withdrawable:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "The borrower's deposits can give at most %(most)s: guarantees and "
+                    "pending withdrawals are held."
+                )
+                % {"most": format_baht(balances.withdrawable)}
+            }
+        )
+    left = balances.deposits - amount
+    if ZERO < left < policy.deposit_min_balance:
+        raise ValidationError(
+            {
+                "amount": _("Keep at least %(least)s in deposits, or use them all.")
+                % {"least": format_baht(policy.deposit_min_balance)}
+            }
+        )
+    if amount > policy.withdrawal_approval_over:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Above %(most)s, money leaves the deposits only as a withdrawal approved "
+                    "by a second committee member."
+                )
+                % {"most": format_baht(policy.withdrawal_approval_over)}
+            }
+        )
+    return [dr(account(Role.DEPOSITS), amount, saver=loan.saver)]
+
+
+@transaction.atomic
+def loan_repay(
+    *,
+    loan: Loan,
+    amount,
+    on: date,
+    by: User,
+    paid_from: list | None = None,
+    from_deposits: bool = False,
+):
+    """A repayment: fines first, then interest, then principal, each posted to its
+    account with a receipt; the guarantors' holds follow the principal. `paid_from`
+    (debit lines) replaces the cash taken, e.g. the member's own savings on leaving;
+    `from_deposits` takes it from the borrower's deposits (no receipt: no cash moves)."""
+    if not permissions.may_record(by, loan.saver.district_id):
+        raise PermissionDenied
+    amount = money(amount)
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    split = repayment_split(loan, amount, on)
+    if from_deposits:
+        paid_from = _from_deposits(loan, amount, on)
     refs = {"saver": loan.saver, "loan": loan}
     entry = post(
         on=on,

@@ -74,6 +74,11 @@ def _check_units(units: int, policy: GroupPolicy, field: str = "units") -> None:
 def _check_beneficiaries(beneficiaries: list[BeneficiaryData]) -> None:
     if len(beneficiaries) > MAX_BENEFICIARIES:
         raise ValidationError(_("Name at most three beneficiaries."))
+    for beneficiary in beneficiaries:
+        if not beneficiary.name.strip():
+            raise ValidationError(_("Give each beneficiary's name."))
+        if not 0 < beneficiary.share_pct <= 100:
+            raise ValidationError(_("Each beneficiary's share is more than 0 and at most 100 %."))
     if beneficiaries and sum(b.share_pct for b in beneficiaries) != 100:
         raise ValidationError(_("The beneficiaries' shares must add up to 100 %."))
 
@@ -123,12 +128,51 @@ def saver_apply(
             saver.save()
     except IntegrityError as error:
         raise ValidationError(_("This person already applied or is a member.")) from error
-    Beneficiary.objects.bulk_create(
-        Beneficiary(saver=saver, name=b.name, relationship=b.relationship, share_pct=b.share_pct)
-        for b in beneficiaries
-    )
+    _create_beneficiaries(saver, beneficiaries)
     Pledge.objects.create(saver=saver, units=units, from_month=month_of(applied_on), recorded_by=by)
     SaverAccount.objects.create(saver=saver)
+    return saver
+
+
+def _create_beneficiaries(saver: Saver, beneficiaries: list[BeneficiaryData]) -> None:
+    Beneficiary.objects.bulk_create(
+        Beneficiary(
+            saver=saver,
+            name=b.name.strip(),
+            relationship=b.relationship.strip(),
+            share_pct=b.share_pct,
+        )
+        for b in beneficiaries
+    )
+
+
+@transaction.atomic
+def beneficiaries_change(
+    *,
+    saver: Saver,
+    beneficiaries: list[BeneficiaryData],
+    by: User,
+    witness_1: str | None = None,
+    witness_2: str | None = None,
+) -> Saver:
+    """Name new beneficiaries (form อทผ-01-2) in place of the saver's current ones, and
+    the witnesses when given. The earlier nomination stays in the history (pghistory).
+    Once a saver has left, their beneficiaries are settled and no longer change."""
+    if not permissions.may_record(by, saver.district_id):
+        raise PermissionDenied
+    saver = Saver.objects.select_for_update().get(pk=saver.pk)
+    if saver.status not in LIVE:
+        raise ValidationError(_("Only an applicant's or a member's beneficiaries can change."))
+    beneficiaries = list(beneficiaries)
+    _check_beneficiaries(beneficiaries)
+    saver.beneficiaries.all().delete()
+    _create_beneficiaries(saver, beneficiaries)
+    if witness_1 is not None:
+        saver.witness_1 = witness_1.strip()
+    if witness_2 is not None:
+        saver.witness_2 = witness_2.strip()
+    saver.full_clean(validate_constraints=False)
+    saver.save(update_fields=["witness_1", "witness_2"])
     return saver
 
 

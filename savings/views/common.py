@@ -104,7 +104,6 @@ def saver_for(request, pk, *, for_write: bool = False) -> Saver:
     return saver
 
 
-
 def paper(request) -> str:
     """The paper a printed document is laid out for: "a4" (default) or "a5"."""
     return "a5" if request.GET.get("paper") == "a5" else "a4"

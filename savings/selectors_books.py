@@ -1,0 +1,288 @@
+"""Reads of the group's books pages: the journal, corrections, month closing, deposit
+interest, the accounting years and the allocation sheet, the policy. Each list is a
+fixed number of queries whatever its length."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Case, F, IntegerField, Min, Prefetch, Q, Sum, Value, When
+
+from savings.models import (
+    AllocationLine,
+    AllocationRun,
+    EntryKind,
+    GroupPolicy,
+    JournalEntry,
+    JournalLine,
+    LoanType,
+    PeriodClose,
+    ReversalRequest,
+    ReversalStatus,
+    Saver,
+    Subledger,
+)
+from savings.services.closing import Mismatch, cash_in_books, month_end, next_month_to_close
+from savings.services.closing import reconcile as reconcile_books
+from savings.services.interest import deposit_interest
+from savings.services.ledger import ZERO
+
+# --- The journal ------------------------------------------------------------------------------
+
+
+def journal(user):
+    """Entries newest first, each with its lines and what reverses it or what it reverses."""
+    lines = JournalLine.objects.select_related(
+        "account", "saver__person", "loan", "collector"
+    ).order_by("pk")
+    return (
+        JournalEntry.objects.for_user(user)
+        .select_related("created_by", "approved_by", "reversal_of", "reversed_by")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .annotate(total=Sum("lines__debit"))
+        .order_by("-on", "-pk")
+    )
+
+
+def journal_months(today: date) -> list[date]:
+    """The first day of every month from the first entry's to `today`'s, newest first."""
+    first = JournalEntry.objects.aggregate(first=Min("on"))["first"]
+    if first is None:
+        return []
+    months, month = [], today.replace(day=1)
+    while month >= first.replace(day=1):
+        months.append(month)
+        month -= relativedelta(months=1)
+    return months
+
+
+def entry_requests(entry: JournalEntry):
+    return entry.reversal_requests.select_related("requested_by", "decided_by", "reversal")
+
+
+# --- Corrections ------------------------------------------------------------------------------
+
+
+def reversal_requests(user, *, status: str = ""):
+    """Requests waiting first, then those decided, newest first in each."""
+    requests = ReversalRequest.objects.for_user(user).select_related(
+        "entry", "requested_by", "decided_by", "reversal"
+    )
+    if status:
+        requests = requests.filter(status=status)
+    decided = Case(
+        When(Q(status=ReversalStatus.PENDING), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return requests.annotate(decided=decided).order_by("decided", "-requested_at", "-pk")
+
+
+# --- Closing a month --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthToClose:
+    month: date | None
+    last_day: date | None
+    cash_in_books: Decimal
+    mismatches: list[Mismatch]
+    begun: bool
+    ended: bool
+
+    @property
+    def closable(self) -> bool:
+        return self.month is not None and self.ended and not self.mismatches
+
+
+def month_to_close(today: date) -> MonthToClose:
+    """The next month to close, the cash the cash book holds at its end and what does
+    not reconcile."""
+    month = next_month_to_close()
+    if month is None:
+        return MonthToClose(None, None, ZERO, [], False, False)
+    last_day = month_end(month)
+    return MonthToClose(
+        month=month,
+        last_day=last_day,
+        cash_in_books=cash_in_books(last_day),
+        mismatches=reconcile_books(),
+        begun=month <= today,
+        ended=last_day < today,
+    )
+
+
+def closed_months(user):
+    return PeriodClose.objects.for_user(user).select_related("closed_by").order_by("-month")
+
+
+# --- Deposit interest -------------------------------------------------------------------------
+
+
+def _half_year_end(day: date) -> date:
+    return date(day.year, 6, 30) if day.month <= 6 else date(day.year, 12, 31)
+
+
+def interest_periods(today: date) -> list[tuple[date, JournalEntry | None]]:
+    """Each half-year end from the first deposit's to the last one that has ended by
+    `today`, newest first, with the entry that credited its interest (or None)."""
+    first = JournalLine.objects.filter(account__subledger=Subledger.DEPOSITS).aggregate(
+        first=Min("entry__on")
+    )["first"]
+    if first is None:
+        return []
+    posted = {
+        entry.on: entry
+        for entry in JournalEntry.objects.filter(kind=EntryKind.DEPOSIT_INTEREST).order_by("pk")
+    }
+    periods, end = [], _half_year_end(first)
+    while end <= today:
+        periods.append((end, posted.get(end)))
+        end = _half_year_end(end + timedelta(days=1))
+    return periods[::-1]
+
+
+@dataclass(frozen=True)
+class InterestRow:
+    saver: Saver
+    amount: Decimal
+
+
+def interest_preview(period_end: date) -> tuple[list[InterestRow], Decimal]:
+    """Every depositor's interest for the half-year ending `period_end`, by member
+    number, and the total."""
+    amounts = deposit_interest(period_end)
+    savers = Saver.objects.select_related("person", "district").in_bulk(list(amounts))
+    rows = [InterestRow(savers[pk], amount) for pk, amount in amounts.items()]
+    rows.sort(key=lambda row: (row.saver.member_number or 0, row.saver.pk))
+    return rows, sum((row.amount for row in rows), ZERO)
+
+
+# --- Accounting years and the allocation ------------------------------------------------------
+
+
+def _year_end(day: date, policies: list[GroupPolicy]) -> date:
+    """The last day of the accounting year holding `day` (as yearend.year_end_for, with
+    the policies read once)."""
+    start_month = 1
+    for policy in policies:
+        if policy.effective_from <= day:
+            start_month = policy.year_start_month
+    start = day.replace(day=1, month=start_month)
+    if start > day:
+        start -= relativedelta(years=1)
+    return start + relativedelta(years=1) - timedelta(days=1)
+
+
+class YearStatus:
+    OPEN = "open"
+    READY = "ready"
+
+
+@dataclass
+class AccountingYear:
+    start: date
+    end: date
+    months_closed: int
+    run: AllocationRun | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.months_closed >= 12
+
+    @property
+    def status(self) -> str:
+        if self.run is not None:
+            return self.run.status
+        return YearStatus.READY if self.closed else YearStatus.OPEN
+
+
+def accounting_years(today: date) -> list[AccountingYear]:
+    """Every accounting year from the first entry's to today's, newest first, with its
+    closed months and its allocation."""
+    first = JournalEntry.objects.aggregate(first=Min("on"))["first"]
+    if first is None:
+        return []
+    policies = list(GroupPolicy.objects.order_by("effective_from"))
+    closed = list(PeriodClose.objects.values_list("month", flat=True))
+    runs = {run.year_end: run for run in AllocationRun.objects.select_related("entry")}
+    years, end = [], _year_end(first, policies)
+    last = _year_end(today, policies)
+    while end <= last:
+        start = end - relativedelta(years=1) + timedelta(days=1)
+        count = sum(1 for month in closed if start <= month <= end)
+        years.append(AccountingYear(start, end, count, runs.get(end)))
+        end = _year_end(end + timedelta(days=1), policies)
+    return years[::-1]
+
+
+@dataclass
+class SheetLine:
+    line: AllocationLine
+    late: bool
+
+
+@dataclass
+class AllocationSheet:
+    run: AllocationRun
+    lines: list[SheetLine]
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def parts(self) -> list[tuple[str, Decimal, Decimal]]:
+        """(bucket, amount, policy percentage) in the order of the sheet."""
+        percentages = self.run.policy.allocation_percentages()
+        return [(name, getattr(self.run, name), percentages[name]) for name in _BUCKETS]
+
+    @property
+    def parts_total(self) -> Decimal:
+        return sum((getattr(self.run, name) for name in _BUCKETS), ZERO)
+
+
+_BUCKETS = ("dividend", "refund", "reserve", "welfare", "committee", "network")
+
+
+def allocation_run(user):
+    return AllocationRun.objects.for_user(user).select_related(
+        "policy", "prepared_by", "approved_by", "entry"
+    )
+
+
+def allocation_sheet(run: AllocationRun) -> AllocationSheet:
+    """Every member's share of the run, by member number, with the members whose loan
+    interest earns no refund because an instalment was late, and the column totals."""
+    lines = list(
+        run.lines.select_related("saver__person", "saver__district").order_by(
+            "saver__member_number", "saver__pk"
+        )
+    )
+    late: set[int] = set()
+    if any(line.interest_paid and not line.refund for line in lines):
+        from savings.services import yearend
+
+        late = yearend._late_borrowers(run.year_start, run.year_end)
+    rows = [
+        SheetLine(line, bool(line.interest_paid and not line.refund and line.saver_id in late))
+        for line in lines
+    ]
+    totals = {
+        name: sum((getattr(line, name) for line in lines), Decimal("0.00"))
+        for name in ("unit_months", "dividend", "interest_paid", "refund", "total")
+    }
+    return AllocationSheet(run, rows, totals)
+
+
+# --- The policy -------------------------------------------------------------------------------
+
+
+def policy_versions():
+    """Every version, newest first, each with its loan types."""
+    return GroupPolicy.objects.select_related("created_by").prefetch_related(
+        Prefetch(
+            "loan_types",
+            queryset=LoanType.objects.annotate(annual_rate_pct=F("monthly_rate_pct") * 12).order_by(
+                "code"
+            ),
+        )
+    )
