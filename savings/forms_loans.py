@@ -65,8 +65,18 @@ class LoanApplyForm(OnceForm):
         members = members_for(user)
         # a borrower must be of a district the user records for
         self.fields["saver"].queryset = members
+        # guarantors come from the borrower's district (once the borrower is known)
+        borrower = self.data.get("saver") if self.is_bound else self.initial.get("saver")
+        borrower = getattr(borrower, "pk", borrower)
+        try:
+            borrower = int(borrower) if borrower else None
+        except (TypeError, ValueError):
+            borrower = None  # the saver field reports it
+        district = members.filter(pk=borrower).values("district_id")[:1] if borrower else None
         for name in GUARANTOR_FIELDS:
-            self.fields[name].queryset = members
+            self.fields[name].queryset = (
+                members.filter(district_id__in=district) if district is not None else members
+            )
             self.fields[name].empty_label = _("— none —")
         today = timezone.localdate()
         self.fields["loan_type"].queryset = LoanType.objects.filter(
@@ -172,7 +182,10 @@ class ReplaceForm(forms.Form):
         super().__init__(*args, **kwargs)
         loan = guarantee.loan
         self.fields["guarantor"].queryset = (
-            members_for(user).exclude(pk=loan.saver_id).exclude(guarantees_given__loan=loan)
+            members_for(user)
+            .filter(district_id=loan.saver.district_id)
+            .exclude(pk=loan.saver_id)
+            .exclude(guarantees_given__loan=loan)
         )
         self.initial.setdefault("on", timezone.localdate())
 

@@ -66,8 +66,12 @@ def may_approve(user: User) -> bool:
 
 
 def may_see_books(user: User) -> bool:
-    """The group's books and reports (journal, cash book, statements of the group):
-    those who see every district, and the committee."""
+    """The group's books and reports (journal, cash book, statements of the group, the
+    receipts and vouchers of every district): those who see every district, and the
+    group's loan and audit committees, who oversee the whole group. A district member
+    holding the treasurer function records for their district only and does not."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.sees_all_districts or any(user.has_function(f) for f in COMMITTEE)
+    return user.sees_all_districts or any(
+        user.has_function(f) for f in (Function.LOAN_COMMITTEE, Function.AUDIT_COMMITTEE)
+    )

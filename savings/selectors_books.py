@@ -159,6 +159,20 @@ def interest_preview(period_end: date) -> tuple[list[InterestRow], Decimal]:
     return rows, sum((row.amount for row in rows), ZERO)
 
 
+def interest_credited(entry: JournalEntry) -> tuple[list[InterestRow], Decimal]:
+    """What a posted interest entry credited to each member (read from its lines, so
+    the page shows what was posted, whatever was recorded since)."""
+    lines = (
+        JournalLine.objects.filter(
+            entry=entry, saver__isnull=False, account__subledger=Subledger.DEPOSITS
+        )
+        .select_related("saver__person", "saver__district")
+        .order_by("saver__member_number", "saver_id")
+    )
+    rows = [InterestRow(line.saver, line.credit - line.debit) for line in lines]
+    return rows, sum((row.amount for row in rows), ZERO)
+
+
 # --- Accounting years and the allocation ------------------------------------------------------
 
 

@@ -127,7 +127,11 @@ def _check_withdrawable(balances: SaverAccount, amount: Decimal, least: Decimal)
         )
 
 
-def _pay_out(withdrawal: Withdrawal, *, by: User, approved_by: User | None) -> JournalEntry:
+def _pay_out(
+    withdrawal: Withdrawal, *, by: User, approved_by: User | None, on: date | None = None
+) -> JournalEntry:
+    """Pay a withdrawal out, on the day it was asked for unless `on` says otherwise
+    (an approval on a later day pays out that day; the request keeps its own date)."""
     source = cash_line_for(withdrawal.requested_by)
     if "collector" in source and collector_cash(source["collector"]) < withdrawal.amount:
         source = {"account": account(Role.CASH)}
@@ -141,7 +145,7 @@ def _pay_out(withdrawal: Withdrawal, *, by: User, approved_by: User | None) -> J
                 }
             )
     entry = post(
-        on=withdrawal.requested_on,
+        on=on or withdrawal.requested_on,
         kind=EntryKind.WITHDRAWAL,
         lines=[
             dr(account(Role.DEPOSITS), withdrawal.amount, saver=withdrawal.saver),
@@ -198,12 +202,10 @@ def withdrawal_decide(
     withdrawal.status = WithdrawalStatus.PAID if approve else WithdrawalStatus.REJECTED
     withdrawal.decided_by, withdrawal.decided_at = by, timezone.now()
     withdrawal.decision_note = note
-    if on is not None:
-        withdrawal.requested_on = on
     # The hold is released first (the trigger recomputes it), then the money leaves.
     withdrawal.save()
     if approve:
-        _pay_out(withdrawal, by=by, approved_by=by)
+        _pay_out(withdrawal, by=by, approved_by=by, on=on)
     return withdrawal
 
 

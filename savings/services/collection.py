@@ -91,10 +91,11 @@ class SheetRow:
     arrears: Decimal
     paid_pledged: Decimal = ZERO
     paid_deposit: Decimal = ZERO
+    ahead: Decimal = ZERO  # pledged savings paid before this month for months to come
 
     @property
     def expected(self) -> Decimal:
-        return self.this_month + self.arrears
+        return max(ZERO, self.this_month + self.arrears - self.ahead)
 
     @property
     def still_due(self) -> Decimal:
@@ -160,6 +161,7 @@ def collection_sheet(district, month: date) -> list[SheetRow]:
                 max(ZERO, owed - saver.paid_before),
                 saver.paid_pledged,
                 saver.paid_deposit,
+                max(ZERO, saver.paid_before - owed),
             )
         )
     return rows

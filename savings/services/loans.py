@@ -156,6 +156,12 @@ def _check_guarantors(
             raise ValidationError({"guarantors": _("A borrower cannot guarantee their own loan.")})
         if guarantor.status != SaverStatus.ACTIVE:
             raise ValidationError({"guarantors": _("%(name)s is not a member.") % name})
+        if guarantor.district_id != borrower.district_id:
+            # Guarantors know the borrower, and a district's committee sees only its own
+            # members: a loan and its guarantors stay within one district.
+            raise ValidationError(
+                {"guarantors": _("%(name)s is not a member of the borrower's district.") % name}
+            )
         if arrears_of(guarantor, on) > 0:
             raise ValidationError(
                 {"guarantors": _("%(name)s is behind with pledged savings.") % name}
@@ -294,7 +300,7 @@ def loan_decide(
     if loan.recorded_by_id == by.pk:
         raise ValidationError(_("The person who recorded the loan cannot decide it."))
     if not approve and not note.strip():
-        raise ValidationError({"decision_note": _("Say why the loan is refused.")})
+        raise ValidationError({"note": _("Say why the loan is refused.")})
     if approve:
         today = timezone.localdate()
         guarantors = [

@@ -114,6 +114,7 @@ def entry_detail(request, pk):
             "why_not": why_not,
             "waiting": waiting,
             "may_ask": permissions.may_approve(request.user) and not why_not and not waiting,
+            "may_approve": permissions.may_approve(request.user),
             "run": AllocationRun.objects.filter(entry=entry).first(),
         },
     )
@@ -274,7 +275,7 @@ def reversal_decide(request, pk):
         decided = record_once(
             request,
             form,
-            "reversal_decide",
+            f"reversal_decide:{asked.pk}",
             lambda: services.reversal_decide(
                 request=asked,
                 approve=data["decision"] == APPROVE,
@@ -388,7 +389,11 @@ def interest(request):
                 % {"date": format_thai_date(period_end), "number": entry.number},
             )
             return redirect("savings:entry_detail", entry.pk)
-    rows, total = selectors_books.interest_preview(period_end) if period_end else ([], None)
+    posted = dict(periods).get(period_end)
+    if posted is not None:
+        rows, total = selectors_books.interest_credited(posted)
+    else:
+        rows, total = selectors_books.interest_preview(period_end) if period_end else ([], None)
     return render(
         request,
         "savings/books/interest.html",
@@ -396,7 +401,7 @@ def interest(request):
             "chooser": chooser,
             "form": form,
             "period_end": period_end,
-            "posted": dict(periods).get(period_end),
+            "posted": posted,
             "rows": rows,
             "total": total,
         },
@@ -496,7 +501,7 @@ def allocation_post(request, pk):
         posted = record_once(
             request,
             form,
-            "allocation_post",
+            f"allocation_post:{run.pk}",
             lambda: post_allocation(run=run, on=form.cleaned_data["on"], by=request.user),
         )
         if posted is not None:

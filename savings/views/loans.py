@@ -333,7 +333,7 @@ def loan_disburse(request, pk):
         paid = record_once(
             request,
             form,
-            "loan_disburse",
+            f"loan_disburse:{loan.pk}",
             lambda: services.loan_disburse(
                 loan=loan,
                 on=data["on"],
@@ -391,7 +391,7 @@ def loan_repay(request, pk):
             entry = record_once(
                 request,
                 form,
-                "loan_repay",
+                f"loan_repay:{loan.pk}",
                 lambda: services.loan_repay(
                     loan=loan,
                     amount=data["amount"],

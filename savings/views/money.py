@@ -495,14 +495,17 @@ def handover(request):
 
 
 def _document(request, pk, document: str):
-    """A receipt or voucher: 404 unless the user sees every member it names; the
-    group's own documents (naming no member) for those who see the group's books."""
+    """A receipt or voucher: for those who see the group's books (its journal shows the
+    same entries), else 404 unless the user sees every member it names; the group's own
+    documents (naming no member) only for those who see the books."""
     entry = get_object_or_404(
         JournalEntry.objects.for_user(request.user).select_related("created_by", "approved_by"),
         pk=pk,
         document=document,
     )
     lines = document_lines(entry)
+    if permissions.may_see_books(request.user):
+        return printed_document(entry, lines)
     visible = savers_visible(request.user, lines)
     if visible is False:
         raise Http404

@@ -230,7 +230,7 @@ def saver_decide(request, pk):
         decided = record_once(
             request,
             form,
-            "saver_decide",
+            f"saver_decide:{saver.pk}",
             lambda: membership.saver_decide(
                 saver=saver,
                 admit=data["decision"] == ADMIT,
@@ -341,7 +341,7 @@ def saver_leave(request, pk):
         left = record_once(
             request,
             form,
-            "saver_leave",
+            f"saver_leave:{saver.pk}",
             lambda: leaving.saver_leave(
                 saver=saver, status=data["status"], on=on, reason=data["reason"], by=request.user
             ),

@@ -66,3 +66,19 @@ def test_a_sheet_is_recorded_whole_or_not_at_all(treasurer):
     assert len(entries) == 3
     assert SaverAccount.objects.get(saver=first).pledged == D("100.00")
     assert SaverAccount.objects.get(saver=second).pledged == D("150.00")
+
+
+def test_pledges_paid_ahead_count_against_the_months_to_come(treasurer):
+    ahead = member(treasurer, units=2)
+    # January's pledge and February's paid in January
+    services.pledge_pay(saver=ahead, amount=D("200"), on=JOINED, by=treasurer)
+    february, march = (
+        collection_sheet(sa_kaeo_district("2701"), date(2025, month, 1))[0] for month in (2, 3)
+    )
+    assert (february.arrears, february.ahead, february.expected, february.still_due) == (
+        D("0"),
+        D("100.00"),
+        D("0"),
+        D("0"),
+    )
+    assert (march.ahead, march.expected) == (D("0"), D("100.00"))

@@ -4,7 +4,7 @@ approver above the threshold), collectors' cash handed over, and one-time keys."
 
 import threading
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -155,10 +155,15 @@ def test_a_large_withdrawal_is_held_until_a_second_person_approves(treasurer, ap
         services.withdraw(saver=saver, amount=Decimal("3500"), on=ON, by=treasurer)
     with pytest.raises(ValidationError, match="cannot approve"):
         services.withdrawal_decide(withdrawal=withdrawal, approve=True, by=treasurer)
-    withdrawal = services.withdrawal_decide(withdrawal=withdrawal, approve=True, by=approver)
+    later = ON + timedelta(days=3)
+    withdrawal = services.withdrawal_decide(
+        withdrawal=withdrawal, approve=True, by=approver, on=later
+    )
     balances = _balances(saver)
     assert (balances.deposits, balances.held) == (3000, 0)
     assert withdrawal.entry.approved_by == approver
+    # paid out on the day of the approval; the request keeps the day it was asked
+    assert (withdrawal.entry.on, withdrawal.requested_on) == (later, ON)
 
 
 def test_a_refused_withdrawal_releases_the_hold(treasurer, approver, saver):

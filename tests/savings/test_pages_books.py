@@ -434,8 +434,11 @@ def test_deposit_interest_is_previewed_and_credited_once(client, treasurer, save
     response = client.post(url, {**data, "key": str(uuid.uuid4())})
     assert response.context["form"].non_field_errors()
     assert JournalEntry.objects.filter(kind=EntryKind.DEPOSIT_INTEREST).count() == 1
+    # a deposit dated into the half-year afterwards does not change what was credited
+    _deposit(treasurer, saver, "5000", on=date(2025, 6, 1))
     response = client.get(url, {"period_end": "2025-06-30"})
     assert response.context["posted"] == entry
+    assert [(row.saver, row.amount) for row in response.context["rows"]] == [(saver, D("29.79"))]
 
 
 def test_the_interest_preview_takes_the_same_queries_for_one_depositor_or_many(

@@ -27,6 +27,7 @@ from savings.models import (
     Guarantee,
     Instalment,
     JournalEntry,
+    JournalLine,
     Loan,
     LoanStatus,
     LoanType,
@@ -496,3 +497,48 @@ def test_aging_puts_each_loan_in_its_bucket_as_it_stood_that_day(
     assert {row.loan.pk: row.bucket for row in before} == {late.pk: "current"}
     assert len(selectors_loans.aging(today, user=district_member)) == 2
     assert selectors_loans.aging(today, user=other_district_member) == []
+
+
+# --- Safeguards found in review ------------------------------------------------------------------
+
+
+def test_one_key_cannot_record_a_repayment_on_another_loan(client, district_treasurer):
+    """The same one-time key posted to a second loan with the same values must not
+    answer with the first loan's receipt."""
+    first, second = _late_loan(), _late_loan()
+    data = {"key": str(uuid.uuid4()), "amount": "100", "on": _be(_today())}
+    client.force_login(district_treasurer)
+    client.post(reverse("savings:loan_repay", args=[first.pk]), data)
+    response = client.post(reverse("savings:loan_repay", args=[second.pk]), data)
+    assert response.status_code == 200  # refused on the form, nothing recorded
+    assert response.context["form"].non_field_errors()
+    repaid = JournalLine.objects.filter(entry__kind=EntryKind.REPAYMENT, loan__isnull=False)
+    assert set(repaid.values_list("loan_id", flat=True)) == {first.pk}
+
+
+def test_a_guarantor_comes_from_the_borrowers_district(treasurer, english):
+    from django.core.exceptions import ValidationError
+
+    from tests.savings.test_loans import APPLIED, saved
+
+    services.income(
+        income_account=services.account(Role.OTHER_INCOME),
+        amount=D("100000"),
+        on=APPLIED - relativedelta(months=9),
+        by=treasurer,
+        memo="เงินอุดหนุน",
+    )
+    borrower = saved(treasurer, units=4)
+    stranger = saved(treasurer, units=4, district=OTHER_DISTRICT)
+    with pytest.raises(ValidationError, match="not a member of the borrower's district"):
+        loan_services.loan_apply(
+            saver=borrower,
+            loan_type=LoanType.objects.get(code="ordinary"),
+            amount=D("1000"),
+            term_months=10,
+            purpose="ซื้อด้าย",
+            guarantors=[stranger],
+            applied_on=APPLIED,
+            by=treasurer,
+        )
+    assert not Loan.objects.exists()

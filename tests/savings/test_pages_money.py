@@ -634,9 +634,16 @@ def test_the_groups_own_voucher_is_for_those_who_see_its_books(
         memo="ค่าถ่ายเอกสารประชุม",
     )
     url = reverse("savings:voucher", kwargs={"pk": entry.pk})
-    client.force_login(district_member)
-    assert client.get(url).status_code == 403
-    for reader in (officer, district_treasurer):  # the committee sees the group's books
+    # a district's treasurer records for their district only: not the group's books
+    for outsider in (district_member, district_treasurer):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 403
+    auditor = UserFactory(
+        username="auditor",
+        district=sa_kaeo_district(OTHER_DISTRICT),
+        functions=[Function.AUDIT_COMMITTEE],
+    )
+    for reader in (officer, auditor):  # the group's committees see its books
         client.force_login(reader)
         page = client.get(url).content.decode()
         assert "ค่าถ่ายเอกสารประชุม" in page and "สี่สิบห้าบาทห้าสิบสตางค์" in page

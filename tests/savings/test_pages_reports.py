@@ -17,10 +17,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from members.models import Function
 from savings import reports, services
 from savings.models import LoanType, Role
 from savings.services import loans as loan_services
 from tests.conftest import OTHER_DISTRICT, OWN_DISTRICT
+from tests.factories import UserFactory, sa_kaeo_district
 from tests.savings.conftest import JOINED, member
 from tests.savings.matrix_reports import KINDS
 from tests.savings.test_reports import build_history
@@ -77,7 +79,26 @@ def _xlsx(client, kind) -> list[tuple]:
 # --- Who reads them ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["treasurer", "officer", "district_treasurer", "approver"])
+@pytest.fixture
+def district_auditor(db):
+    """A district member on the group's audit committee: sees the group's books."""
+    return UserFactory(
+        username="auditor",
+        district=sa_kaeo_district(OWN_DISTRICT),
+        functions=[Function.AUDIT_COMMITTEE],
+    )
+
+
+@pytest.fixture
+def other_district_auditor(db):
+    return UserFactory(
+        username="auditor2",
+        district=sa_kaeo_district(OTHER_DISTRICT),
+        functions=[Function.AUDIT_COMMITTEE],
+    )
+
+
+@pytest.mark.parametrize("persona", ["treasurer", "officer", "district_auditor", "approver"])
 def test_every_report_shows_to_those_who_see_the_books(client, request, history, persona):
     client.force_login(request.getfixturevalue(persona))
     index = client.get(reverse("savings:reports")).content.decode()
@@ -90,8 +111,10 @@ def test_every_report_shows_to_those_who_see_the_books(client, request, history,
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), kind
 
 
-def test_a_member_without_a_committee_function_gets_403(client, district_member, history):
-    client.force_login(district_member)
+@pytest.mark.parametrize("persona", ["district_member", "district_treasurer"])
+def test_a_member_without_a_group_committee_function_gets_403(client, request, history, persona):
+    # a district's treasurer records for their district only, not the group's books
+    client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("savings:reports")).status_code == 403
     for kind in KINDS:
         assert client.get(reverse("savings:report", args=[kind])).status_code == 403
@@ -107,12 +130,12 @@ def test_an_unknown_report_or_format_is_not_found(client, treasurer):
 
 
 def test_the_overdue_borrowers_of_another_district_are_not_listed(
-    client, history, district_treasurer, other_district_treasurer
+    client, history, district_auditor, other_district_auditor
 ):
     borrower = str(history.a.person)
-    client.force_login(district_treasurer)
+    client.force_login(district_auditor)
     assert borrower in _page(client, "loan_aging").content.decode()
-    client.force_login(other_district_treasurer)
+    client.force_login(other_district_auditor)
     page = _page(client, "loan_aging").content.decode()
     assert borrower not in page
     assert "3,100.00 บาท" in page  # every district's loans are still counted
