@@ -1,6 +1,7 @@
 """The one benchmark data generator: deterministic (same seed, same data) and written
 with bulk inserts, not through the services. Later issues extend it with bookings,
-ledgers and fairs, each as a function registered in STEPS."""
+ledgers and fairs, each as a function registered in STEPS (the savings group's is in
+bench/data_savings.py)."""
 
 import io
 import random
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection, models
 from django.utils import timezone
 
+from bench.data_savings import savings
 from equipment.models import (
     Booking,
     EquipmentType,
@@ -59,6 +61,7 @@ class Scale:
     producers: int = 2_000
     units: int = 40
     bookings: int = 2_000
+    savers: int = 20_000
 
 
 def generate(*, scale: Scale, seed: int = 2568) -> dict:
@@ -251,6 +254,8 @@ class CopyTable:
     def __init__(self, model: type[models.Model]):
         self.model = model
         self.fields = [f for f in model._meta.concrete_fields if not f.generated]
+        # A table keyed by another row (SaverAccount by its saver) takes the key given.
+        self.numbered = model._meta.pk.attname == "id"
         now = timezone.now()
         defaults = {
             f.attname: now
@@ -263,14 +268,17 @@ class CopyTable:
             for f in self.fields
         }
         self.defaults = {name: _copy_text(value) for name, value in defaults.items()}
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {model._meta.db_table}")  # noqa: S608
-            self.last_id = cursor.fetchone()[0]
+        self.last_id = 0
+        if self.numbered:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT coalesce(max(id), 0) FROM {model._meta.db_table}")  # noqa: S608
+                self.last_id = cursor.fetchone()[0]
         self.lines: list[str] = []
 
     def add(self, **values) -> int:
-        self.last_id += 1
-        values["id"] = self.last_id
+        if self.numbered:
+            self.last_id += 1
+            values["id"] = self.last_id
         defaults = self.defaults
         row = [
             _copy_text(values[f.attname]) if f.attname in values else defaults[f.attname]
@@ -290,10 +298,11 @@ class CopyTable:
                     cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", batch)
             finally:
                 cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                [self.model._meta.db_table, max(self.last_id, 1)],
-            )
+            if self.numbered:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                    [self.model._meta.db_table, max(self.last_id, 1)],
+                )
         self.lines = []
 
 
@@ -534,4 +543,9 @@ def _ticket(rng, tables, context, unit_id, kind, day: date, loan_id=None) -> Non
     )
 
 
-STEPS = [("accounts", accounts), ("producers", producers), ("equipment", equipment)]
+STEPS = [
+    ("accounts", accounts),
+    ("producers", producers),
+    ("equipment", equipment),
+    ("savers", savings),
+]

@@ -1,6 +1,7 @@
 """Named scenarios. Each is measured as a ratio to its yardstick, timed in the same run,
 so the figures mean the same on a fast or a slow machine."""
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ class Scenario:
     name: str
     yardstick: str
     setup: Callable[[], Callable[[], object]]  # returns the thing to time
+    rounds: int | None = None  # at most this many rounds (a scenario of seconds)
 
 
 class Skip(Exception):
@@ -195,3 +197,155 @@ SCENARIOS = [
     *_producer_scenarios("provincial staff", "bench.staff"),
     *EQUIPMENT_SCENARIOS,
 ]
+
+
+# --- Savings ------------------------------------------------------------------------------
+
+YARDSTICK_PLEDGE_SQL = "the same journal rows by plain SQL"
+YARDSTICK_YEAR_ROWS = "plain SELECT of the allocation's input rows"
+PLEDGES_PER_CALL = 10  # each in its own transaction
+
+
+def _sheet_savers() -> list:
+    from bench.data_savings import SHEET_DISTRICT
+    from savings.models import Saver, SaverStatus
+
+    savers = list(
+        Saver.objects.filter(district_id=SHEET_DISTRICT, status=SaverStatus.ACTIVE).order_by(
+            "member_number"
+        )
+    )
+    if not savers:
+        raise Skip("no savers (--savers 0)")
+    return savers
+
+
+def _pledges_through_the_service():
+    """Pledged savings posted one at a time through pledge_pay (receipt, journal entry,
+    the saver's balances), as the collection sheet does."""
+    from django.utils import timezone
+
+    from savings.services import pledge_pay, policy_on
+
+    savers = itertools.cycle(_sheet_savers())
+    staff = User.objects.get(username="bench.staff")
+    today = timezone.localdate()
+    unit = policy_on(today).unit_value
+
+    def post():
+        for _n in range(PLEDGES_PER_CALL):
+            pledge_pay(saver=next(savers), amount=unit, on=today, by=staff)
+
+    return post
+
+
+_PLAIN_ENTRY = """
+INSERT INTO savings_journalentry
+    (number, "on", kind, memo, document, document_number, reason, created_by_id, created_at)
+VALUES (%s, %s, 'pledge', '', '', '', '', %s, now()) RETURNING id
+"""
+_PLAIN_LINES = """
+INSERT INTO savings_journalline (entry_id, account_id, debit, credit, saver_id)
+VALUES (%s, %s, %s, 0, NULL), (%s, %s, 0, %s, %s)
+"""
+
+
+def _pledges_by_plain_sql():
+    """The same two journal rows inserted with plain SQL, one transaction per pledge:
+    what the database's own rules (triggers, constraints) cost without the service."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from savings.models import Role
+    from savings.services import account, policy_on
+
+    savers = itertools.cycle([saver.pk for saver in _sheet_savers()])
+    staff_id = User.objects.get(username="bench.staff").pk
+    cash, pledged = account(Role.CASH).pk, account(Role.PLEDGED).pk
+    today = timezone.localdate()
+    unit = policy_on(today).unit_value
+    numbers = itertools.count(1)
+
+    def post():
+        for _n in range(PLEDGES_PER_CALL):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_PLAIN_ENTRY, [f"BS{next(numbers):09d}", today, staff_id])
+                entry_id = cursor.fetchone()[0]
+                cursor.execute(
+                    _PLAIN_LINES, [entry_id, cash, unit, entry_id, pledged, unit, next(savers)]
+                )
+
+    return post
+
+
+def _sheet_url() -> str:
+    from django.utils import timezone
+
+    from bench.data_savings import SHEET_DISTRICT
+
+    month = timezone.localdate().strftime("%Y-%m")
+    return reverse("savings:sheet_district", kwargs={"code": SHEET_DISTRICT, "month": month})
+
+
+def _allocation_preview():
+    from django.utils import timezone
+
+    from bench.data_savings import allocation_year
+    from savings.services import yearend
+
+    _sheet_savers()
+    _start, end = allocation_year(timezone.localdate())
+    staff = User.objects.get(username="bench.staff")
+    return lambda: yearend.allocation_preview(year_end=end, by=staff)
+
+
+_YEAR_ROWS = """
+SELECT l.saver_id, l.loan_id, e."on", l.debit, l.credit
+FROM savings_journalline l
+JOIN savings_journalentry e ON e.id = l.entry_id
+JOIN savings_account a ON a.id = l.account_id
+WHERE (a.subledger = 'pledged' AND e."on" <= %s)
+   OR (a.role = 'interest' AND e."on" BETWEEN %s AND %s)
+"""
+
+
+def _year_rows():
+    """What the preview reads: the pledged-savings lines through the year's end and
+    the year's loan interest, fetched with one plain SELECT."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench.data_savings import allocation_year
+
+    start, end = allocation_year(timezone.localdate())
+
+    def select():
+        with connection.cursor() as cursor:
+            cursor.execute(_YEAR_ROWS, [end, start, end])
+            return cursor.fetchall()
+
+    return select
+
+
+YARDSTICKS[YARDSTICK_PLEDGE_SQL] = _pledges_by_plain_sql
+YARDSTICKS[YARDSTICK_YEAR_ROWS] = _year_rows
+
+SAVINGS_SCENARIOS = [
+    Scenario(
+        f"savings: {PLEDGES_PER_CALL} pledges, one transaction each, through pledge_pay",
+        YARDSTICK_PLEDGE_SQL,
+        _pledges_through_the_service,
+    ),
+    Scenario(
+        "savings collection sheet, district of 2,000 savers, provincial staff",
+        YARDSTICK_PAGE,
+        _get("bench.staff", _sheet_url),
+    ),
+    Scenario(
+        "savings allocation preview, every saver × 12 months (20,000 savers by default)",
+        YARDSTICK_YEAR_ROWS,
+        _allocation_preview,
+        rounds=5,
+    ),
+]
+SCENARIOS += SAVINGS_SCENARIOS

@@ -7,6 +7,8 @@ class SavingsConfig(AppConfig):
     verbose_name = _("Production savings group")
 
     def ready(self):
-        from savings import sections
+        from otop_portal.lib.demo import Seeder, register_seeder
+        from savings import demo, sections
 
         sections.register()
+        register_seeder(Seeder(key="savings", run=demo.seed_savings, order=50))

@@ -6,7 +6,23 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from members.models import Function, Role, User
+from otop_portal.lib import demo
 from otop_portal.lib.demo import DEMO_PASSWORD
+from savings.models import JournalEntry, Saver
+
+
+@pytest.fixture(autouse=True)
+def _savings_history_only_where_asked(request, monkeypatch):
+    """The savings group's two years of history take seconds to write and have their
+    own tests (tests/savings/test_demo_savings.py): here only the tests that ask for
+    `savings_history` write it."""
+    if "savings_history" not in request.fixturenames:
+        monkeypatch.setitem(demo._seeders, "savings", demo.Seeder("savings", lambda: [], 50))
+
+
+@pytest.fixture
+def savings_history():
+    """The savings seeder runs in this test."""
 
 
 def _seed(settings, *args):
@@ -64,16 +80,20 @@ def test_every_persona_and_function_has_a_login(db, settings):
     assert User.objects.get(username="mueangsakaeo.chair").check_password(DEMO_PASSWORD)
 
 
-def test_running_it_twice_gives_the_same_data(db, settings):
+def test_running_it_twice_gives_the_same_data(db, settings, savings_history):
     _seed(settings)
     first = list(
         User.objects.order_by("username").values_list("username", "first_name", "district")
     )
+    books = (Saver.objects.count(), JournalEntry.objects.count())
+    assert books[0] >= 50
     _seed(settings)
     assert (
         list(User.objects.order_by("username").values_list("username", "first_name", "district"))
         == first
     )
+    # the savings books are append-only: the history is written once
+    assert (Saver.objects.count(), JournalEntry.objects.count()) == books
 
 
 def test_it_refuses_a_server_database_that_holds_real_accounts(db, settings, monkeypatch):

@@ -8,19 +8,20 @@ from decimal import ROUND_DOWN, Decimal
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
 from members.models import User
 from otop_portal.lib.thaidate import format_thai_date
-from savings import allocation, permissions
+from savings import allocation, loanmath, permissions
 from savings.models import (
     Account,
     AccountKind,
     AllocationLine,
     AllocationRun,
     EntryKind,
+    Instalment,
     JournalLine,
     Loan,
     Pledge,
@@ -29,8 +30,9 @@ from savings.models import (
     Saver,
     Subledger,
 )
-from savings.services.collection import _policies, expected_through
+from savings.services.collection import _policies, _unit_value
 from savings.services.ledger import ZERO, account, closed_through, cr, dr, post
+from savings.services.loans import payments_of, terms
 from savings.services.savers import policy_on
 
 CLOSING_KINDS = (EntryKind.YEAR_CLOSE, EntryKind.ALLOCATION)
@@ -86,19 +88,26 @@ def member_years(start: date, end: date) -> list[allocation.MemberYear]:
     and whether an instalment falling due in the year was late. A fixed number of
     queries, whatever the number of savers."""
     months = [start + relativedelta(months=i) for i in range(12)]
-    savers = list(
-        Saver.objects.filter(decided_on__lte=end, member_number__isnull=False)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
-        .prefetch_related(Prefetch("pledges", queryset=Pledge.objects.order_by("from_month")))
-        .order_by("member_number")
+    members = Saver.objects.filter(decided_on__lte=end, member_number__isnull=False).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=start)
     )
+    # Plain rows rather than model instances and a prefetch: 20,000 savers make a
+    # year, and building their objects cost more than the rest of the preview.
+    savers = list(members.order_by("member_number").values_list("pk", "decided_on", "left_on"))
+    pledges = defaultdict(list)
+    for saver_id, from_month, units in (
+        Pledge.objects.filter(saver__in=members.values("pk"))
+        .order_by("saver", "from_month")
+        .values_list("saver", "from_month", "units")
+    ):
+        pledges[saver_id].append((from_month, units))
     opening = dict(
         JournalLine.objects.filter(account__subledger=Subledger.PLEDGED, entry__on__lt=start)
         .values("saver")
         .annotate(total=Coalesce(Sum("credit"), ZERO) - Coalesce(Sum("debit"), ZERO))
         .values_list("saver", "total")
     )
-    movements = defaultdict(dict)
+    movements: dict[int, dict[date, Decimal]] = defaultdict(dict)
     for saver_id, month, total in (
         JournalLine.objects.filter(
             account__subledger=Subledger.PLEDGED, entry__on__gte=start, entry__on__lte=end
@@ -117,48 +126,90 @@ def member_years(start: date, end: date) -> list[allocation.MemberYear]:
         .annotate(total=Coalesce(Sum("credit"), ZERO) - Coalesce(Sum("debit"), ZERO))
         .values_list("saver", "total")
     )
-    late = _late_borrowers(start, end)
     policies = _policies()
+    late = _late_borrowers(start, end, policies=policies)
+    month_ends = [month + relativedelta(months=1) - timedelta(days=1) for month in months]
     years = []
-    for saver in savers:
-        pledges = list(saver.pledges.all())
-        balance = opening.get(saver.pk, ZERO)
+    for saver_id, decided_on, left_on in savers:
+        expected = _expected_by_month(decided_on, left_on, pledges[saver_id], months, policies)
+        balance = opening.get(saver_id, ZERO)
         balances, paid = [], []
-        for month in months:
-            balance += movements[saver.pk].get(month, ZERO)
-            last_day = month + relativedelta(months=1) - timedelta(days=1)
-            member_then = saver.decided_on <= last_day and (
-                saver.left_on is None or saver.left_on > last_day
-            )
+        moved = movements.get(saver_id, {})
+        for month, last_day, expected_then in zip(months, month_ends, expected, strict=True):
+            balance += moved.get(month, ZERO)
+            member_then = decided_on <= last_day and (left_on is None or left_on > last_day)
             balances.append(balance if member_then else ZERO)
-            expected = expected_through(saver, month, pledges=pledges, policies=policies)
-            paid.append(member_then and balance >= expected)
+            paid.append(member_then and balance >= expected_then)
         years.append(
             allocation.MemberYear(
-                saver_id=saver.pk,
+                saver_id=saver_id,
                 month_end_pledged=tuple(balances),
                 months_paid=tuple(paid),
-                interest_paid=max(ZERO, interest.get(saver.pk, ZERO)),
-                late=saver.pk in late,
+                interest_paid=max(ZERO, interest.get(saver_id, ZERO)),
+                late=saver_id in late,
             )
         )
     return years
 
 
-def _late_borrowers(start: date, end: date) -> set[int]:
-    from savings.services.loans import loan_state
+def _expected_by_month(
+    decided_on: date, left_on: date | None, pledges, months: list[date], policies
+) -> list[Decimal]:
+    """collection.expected_through for each of the year's months, in one pass from the
+    admission (the same sum: each month adds its pledge while the saver is a member),
+    months counted as integers. `pledges`: (from_month, units), oldest first."""
+    first, year_first = _month_number(decided_on), _month_number(months[0])
+    last = _month_number(left_on) if left_on else None
+    total, result = ZERO, []
+    for number in range(first, _month_number(months[-1]) + 1):
+        if last is None or number <= last:
+            month = date(number // 12, number % 12 + 1, 1)
+            units = 0
+            for from_month, pledged in pledges:
+                if from_month <= month:
+                    units = pledged
+            total += units * _unit_value(policies, month)
+        if number >= year_first:
+            result.append(total)
+    return [ZERO] * (len(months) - len(result)) + result
 
-    late = set()
-    loans = (
-        Loan.objects.filter(disbursed_on__isnull=False, disbursed_on__lte=end)
-        .filter(instalments__due_on__gte=start, instalments__due_on__lte=end)
-        .distinct()
+
+def _month_number(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _late_borrowers(start: date, end: date, *, policies=None) -> set[int]:
+    """The savers with a loan instalment falling due in the year that was late, as
+    known 60 days after the year's end (a payment in the grace period counts). Three
+    queries whatever the number of loans: the loans, their repayments, the policies;
+    each loan is then replayed in memory (savings/loanmath.py)."""
+    policies = policies if policies is not None else _policies()
+    due_in_year = Instalment.objects.filter(loan=OuterRef("pk"), due_on__gte=start, due_on__lte=end)
+    loans = list(
+        Loan.objects.filter(disbursed_on__isnull=False, disbursed_on__lte=end).filter(
+            Exists(due_in_year)
+        )
     )
+    paid = payments_of(loans)
+    as_of = end + timedelta(days=60)
+    late = set()
     for loan in loans:
-        state = loan_state(loan, end + timedelta(days=60))
-        if state is not None and state.late_in_year(start, end):
+        if loan.saver_id in late:
+            continue
+        loan_terms = terms(loan, policy=_policy_in(policies, loan.disbursed_on))
+        state = loanmath.state(loan_terms, paid.get(loan.pk, []), as_of)
+        if state.late_in_year(start, end):
             late.add(loan.saver_id)
     return late
+
+
+def _policy_in(policies, day: date):
+    """The version in effect on `day` among `policies` (oldest first)."""
+    found = None
+    for policy in policies:
+        if policy.effective_from <= day:
+            found = policy
+    return found if found is not None else policy_on(day)
 
 
 def _check_closable(end: date) -> None:

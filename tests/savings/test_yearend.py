@@ -8,11 +8,21 @@ from decimal import Decimal
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import InternalError, transaction
+from django.db import InternalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from savings import services
-from savings.models import AllocationRun, EntryKind, Role, RunStatus, SaverAccount
-from savings.services import closing, yearend
+from savings.models import (
+    AllocationRun,
+    EntryKind,
+    GroupPolicy,
+    LoanType,
+    Role,
+    RunStatus,
+    SaverAccount,
+)
+from savings.services import closing, loans, yearend
+from savings.services.collection import expected_through
 from tests.savings.conftest import member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -115,3 +125,71 @@ def test_approved_by_the_meeting_posted_into_deposits_and_final(treasurer, appro
         AllocationRun.objects.filter(pk=run.pk).update(reserve=D("1"))
     with pytest.raises(InternalError), transaction.atomic():
         run.lines.all().delete()
+
+
+def _group(size: int, treasurer, approver) -> list:
+    """`size` members who joined in January 2025 and paid the year's pledge at once,
+    each with a loan paid out in July: the even ones repay it all when the first
+    instalment falls due, the odd ones never pay (late from August on)."""
+    members = []
+    for number in range(size):
+        saver = member(treasurer, units=2, joined=date(2025, 1, 5))
+        services.pledge_pay(saver=saver, amount=D("1200"), on=date(2025, 1, 5), by=treasurer)
+        loan = loans.loan_apply(
+            saver=saver,
+            loan_type=LoanType.objects.get(code="ordinary"),
+            amount=D("100"),  # within a tenth of the group's cash (the policy's cap)
+            term_months=4,
+            purpose="วัตถุดิบ",
+            guarantors=[],
+            applied_on=date(2025, 7, 10),
+            by=treasurer,
+        )
+        loans.loan_decide(loan=loan, approve=True, by=approver)
+        loan = loans.loan_disburse(
+            loan=loan, on=date(2025, 7, 10), first_due_on=date(2025, 8, 10), by=treasurer
+        )
+        if number % 2 == 0:
+            payoff = loans.loan_state(loan, date(2025, 8, 10)).payoff
+            loans.loan_repay(loan=loan, amount=payoff, on=date(2025, 8, 10), by=treasurer)
+        members.append(saver)
+    _close_through(date(2025, 12, 1), approver)
+    return members
+
+
+def _preview_queries(size: int, treasurer, approver) -> tuple[int, AllocationRun, list]:
+    """The queries of the year's preview for a group of `size`, all rolled back after."""
+    with transaction.atomic():
+        members = _group(size, treasurer, approver)
+        with CaptureQueriesContext(connection) as queries:
+            run = yearend.allocation_preview(year_end=YEAR_END, by=treasurer)
+        lines = {line.saver: line for line in run.lines.all()}
+        result = [lines[saver] for saver in members]
+        transaction.set_rollback(True)
+    return len(queries), run, result
+
+
+def test_the_preview_takes_as_many_queries_for_20_members_as_for_2(treasurer, approver):
+    few, _run, _lines = _preview_queries(2, treasurer, approver)
+    many, run, lines = _preview_queries(20, treasurer, approver)
+    assert many == few
+    # who repaid on time shares the refund; who was late gets none
+    assert all(line.refund > 0 for line in lines[0::2])
+    assert all(line.refund == 0 and line.interest_paid == 0 for line in lines[1::2])
+    assert sum(line.refund for line in lines) == run.refund > 0
+
+
+def test_the_years_expected_pledges_are_those_of_each_month(treasurer):
+    saver = member(treasurer, units=2, joined=date(2024, 11, 5))
+    services.pledge_change(saver=saver, units=5, from_month=date(2025, 3, 1), by=treasurer)
+    saver.left_on = date(2025, 9, 20)  # as if the member left in September
+    months = [date(2025, 1, 1) + relativedelta(months=i) for i in range(12)]
+    policies = list(GroupPolicy.objects.order_by("effective_from"))
+    pledges = list(saver.pledges.order_by("from_month"))
+    expected = [
+        expected_through(saver, month, pledges=pledges, policies=policies) for month in months
+    ]
+    rows = [(pledge.from_month, pledge.units) for pledge in pledges]
+    by_month = yearend._expected_by_month(saver.decided_on, saver.left_on, rows, months, policies)
+    assert by_month == expected
+    assert expected[0] == D("300") and expected[-1] == D("2150")
