@@ -175,3 +175,61 @@ def test_a_second_run_leaves_the_books_alone():
     entries = JournalEntry.objects.count()
     assert demo.seed_savings() == []
     assert JournalEntry.objects.count() == entries
+
+
+def _pages_of_the_history() -> list[str]:
+    """Every savings page a person would open on the demo: lists, a member of each
+    status, each loan, documents, books, closings, years, allocations and reports."""
+    from tests.savings.matrix_reports import KINDS
+
+    urls = [
+        reverse(name)
+        for name in (
+            "savings:index",
+            "savings:saver_list",
+            "savings:sheet",
+            "savings:withdrawal_list",
+            "savings:loan_list",
+            "savings:journal",
+            "savings:reversal_list",
+            "savings:month_close",
+            "savings:year_list",
+            "savings:policy",
+            "savings:reports",
+            "home",
+        )
+    ]
+    urls += [reverse("savings:report", args=[kind]) for kind in KINDS]
+    for status in SaverStatus.values:
+        saver = Saver.objects.filter(status=status).first()
+        if saver:
+            urls += [
+                reverse("savings:saver_detail", args=[saver.pk]),
+                reverse("savings:saver_statement", args=[saver.pk]),
+            ]
+    for loan in Loan.objects.all():
+        urls.append(reverse("savings:loan_detail", args=[loan.pk]))
+        if loan.status == LoanStatus.ACTIVE:
+            urls.append(reverse("savings:loan_contract", args=[loan.pk]))
+    for entry in JournalEntry.objects.exclude(document="").order_by("-pk")[:20]:
+        kind = "savings:receipt" if entry.document == Document.RECEIPT else "savings:voucher"
+        urls += [reverse(kind, args=[entry.pk]), reverse("savings:entry_detail", args=[entry.pk])]
+    for run in AllocationRun.objects.all():
+        urls.append(reverse("savings:allocation_detail", args=[run.pk]))
+    district = Saver.objects.first().district_id
+    urls.append(reverse("savings:sheet_district", args=[district, _today().strftime("%Y-%m")]))
+    return urls
+
+
+def test_every_savings_page_opens_on_the_demo_history_for_its_people():
+    """No page breaks on two years of real-looking data, for staff and the committee."""
+    urls = _pages_of_the_history()
+    # the treasurer's own pages besides
+    keeping = [reverse(name) for name in ("savings:handover", "savings:interest")]
+    keeping.append(reverse("savings:loan_apply"))
+    for username in (demo.TREASURER, demo.AUDIT, demo.LOAN_COMMITTEE):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        for url in urls + (keeping if username == demo.TREASURER else []):
+            response = client.get(url)
+            assert response.status_code == 200, (username, url, response.status_code)
