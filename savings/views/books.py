@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from otop_portal.lib.exports import Column, Export, export_response
 from otop_portal.lib.money import format_baht
-from otop_portal.lib.scoping import get_for_user
+from otop_portal.lib.scoping import get_for_user, role_required
 from otop_portal.lib.thaidate import format_thai_date
 from savings import permissions, selectors_books, services
 from savings.forms_books import (
@@ -56,11 +56,6 @@ from savings.views.common import paper, record_once, run_service
 PAGE_SIZE = 25
 
 
-def _require(test: Callable, user) -> None:
-    if not test(user):
-        raise PermissionDenied
-
-
 def _page(request, rows):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -80,8 +75,8 @@ def _entry(request, pk):
 
 
 @require_safe
+@role_required(permissions.may_see_books)
 def journal(request):
-    _require(permissions.may_see_books, request.user)
     months = selectors_books.journal_months(timezone.localdate())
     form = JournalFilterForm(request.GET or None, months=months)
     page, query = _page(request, form.filter(selectors_books.journal(request.user)))
@@ -98,8 +93,8 @@ def journal(request):
 
 
 @require_safe
+@role_required(permissions.may_see_books)
 def entry_detail(request, pk):
-    _require(permissions.may_see_books, request.user)
     entry = _entry(request, pk)
     requests = list(selectors_books.entry_requests(entry))
     why_not = services.reversible(entry)
@@ -126,7 +121,6 @@ def entry_detail(request, pk):
 def _bookkeeping(request, form_class, *, action: str, run: Callable, done: Callable, title: str):
     """A bookkeeping form: shown and posted by those who keep the books; the service
     runs once for the form's key; then `done(entry)` gives the redirect."""
-    _require(permissions.may_keep_books, request.user)
     form = form_class(_posted(request))
     if request.method == "POST" and form.is_valid():
         entry = record_once(request, form, action, lambda: run(form.cleaned_data, request.user))
@@ -148,6 +142,7 @@ def _recorded(request, entry, name: str):
 
 
 @require_http_methods(["GET", "POST"])
+@role_required(permissions.may_keep_books)
 def expense(request):
     def run(data, user):
         return services.expense(
@@ -170,6 +165,7 @@ def expense(request):
 
 
 @require_http_methods(["GET", "POST"])
+@role_required(permissions.may_keep_books)
 def income(request):
     def run(data, user):
         return services.income(
@@ -192,6 +188,7 @@ def income(request):
 
 
 @require_http_methods(["GET", "POST"])
+@role_required(permissions.may_keep_books)
 def transfer(request):
     def run(data, user):
         return services.transfer(
@@ -217,8 +214,8 @@ def transfer(request):
 
 
 @require_http_methods(["GET", "POST"])
+@role_required(permissions.may_approve)
 def reversal_request(request, pk):
-    _require(permissions.may_approve, request.user)
     entry = _entry(request, pk)
     why_not = services.reversible(entry)
     form = ReversalRequestForm(_posted(request))
@@ -244,8 +241,8 @@ def reversal_request(request, pk):
 
 
 @require_safe
+@role_required(permissions.may_see_books)
 def reversal_list(request):
-    _require(permissions.may_see_books, request.user)
     form = ReversalFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     page, query = _page(request, selectors_books.reversal_requests(request.user, status=status))
@@ -262,8 +259,8 @@ def reversal_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@role_required(permissions.may_approve)
 def reversal_decide(request, pk):
-    _require(permissions.may_approve, request.user)
     asked = get_for_user(
         request,
         ReversalRequest.objects.select_related("entry", "requested_by", "decided_by", "reversal"),
@@ -314,8 +311,8 @@ def reversal_decide(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@role_required(permissions.may_see_books)
 def month_close(request):
-    _require(permissions.may_see_books, request.user)
     may_close = permissions.may_close(request.user)
     if request.method == "POST" and not may_close:
         raise PermissionDenied
@@ -365,8 +362,8 @@ def _nothing_to_credit():
 
 
 @require_http_methods(["GET", "POST"])
+@role_required(permissions.may_keep_books)
 def interest(request):
-    _require(permissions.may_keep_books, request.user)
     periods = selectors_books.interest_periods(timezone.localdate())
     chooser = InterestPeriodForm(request.GET or None, periods=periods)
     period_end = chooser.chosen() or (periods[0][0] if periods else None)
@@ -412,8 +409,8 @@ def interest(request):
 
 
 @require_safe
+@role_required(permissions.may_see_books)
 def year_list(request):
-    _require(permissions.may_see_books, request.user)
     return render(
         request,
         "savings/books/year_list.html",
@@ -426,8 +423,8 @@ def year_list(request):
 
 
 @require_POST
+@role_required(permissions.may_keep_books)
 def allocation_new(request):
-    _require(permissions.may_keep_books, request.user)
     form = AllocationNewForm(request.POST)
     run = None
     if form.is_valid():
@@ -466,14 +463,14 @@ def _allocation_page(request, run, *, approve_form=None, post_form=None):
 
 
 @require_safe
+@role_required(permissions.may_see_books)
 def allocation_detail(request, pk):
-    _require(permissions.may_see_books, request.user)
     return _allocation_page(request, _run(request, pk))
 
 
 @require_POST
+@role_required(permissions.may_approve)
 def allocation_approve(request, pk):
-    _require(permissions.may_approve, request.user)
     run = _run(request, pk)
     form = AllocationApproveForm(request.POST)
     if form.is_valid():
@@ -493,8 +490,8 @@ def allocation_approve(request, pk):
 
 
 @require_POST
+@role_required(permissions.may_keep_books)
 def allocation_post(request, pk):
-    _require(permissions.may_keep_books, request.user)
     run = _run(request, pk)
     form = AllocationPostForm(request.POST)
     if form.is_valid():
@@ -537,8 +534,8 @@ def allocation_export_of(sheet: selectors_books.AllocationSheet) -> Export:
 
 
 @require_safe
+@role_required(permissions.may_see_books)
 def allocation_export(request, pk, fmt):
-    _require(permissions.may_see_books, request.user)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     sheet = selectors_books.allocation_sheet(_run(request, pk))
