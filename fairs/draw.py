@@ -39,6 +39,7 @@ SKIP_TYPE_FULL = "type_full"
 SKIP_DISTRICT_MAX = "district_max"
 SKIP_CATEGORY_MAX = "category_max"
 SKIP_WOULD_BREAK_MINIMUM = "would_break_minimum"
+SKIP_WITHDRAWN = "withdrawn"
 
 MAX_ZONE_CHOICES = 3
 _FORBIDDEN_IN_TEXT = frozenset(",;\r\n")
@@ -509,6 +510,7 @@ def select(
     applicants: Iterable[Applicant],
     quotas: Quotas,
     capacities: Mapping[str, int],
+    withdrawn: Iterable[int] = (),
 ) -> tuple[tuple[int, ...], dict[int, Skip]]:
     """Go down the draw order and take each applicant who fits; skip the rest with a reason.
 
@@ -522,15 +524,22 @@ def select(
     valid. When the list is exhausted the witness is empty, so the minimums are
     met. "would_break_minimum" means exactly that :func:`solve` found no way to
     meet the named open minimums if this applicant were taken.
+
+    ``withdrawn`` are applications withdrawn after the list was frozen: they keep
+    their place in the list (so nobody else's key changes) and are skipped.
     """
+    gone = frozenset(withdrawn)
     by_number = {a.number: a for a in applicants}
-    remaining = Counter(a.group for a in by_number.values())
+    remaining = Counter(a.group for a in by_number.values() if a.number not in gone)
     taken: Counter = Counter()
     witness = solve(_problem(quotas, capacities, remaining))
     if witness is None:
         raise PolicyInfeasible(check_policy(by_number.values(), quotas, capacities))
     selected, skips = [], {}
     for entry in order:
+        if entry.number in gone:
+            skips[entry.number] = Skip(SKIP_WITHDRAWN, "")
+            continue
         applicant = by_number[entry.number]
         group = applicant.group
         remaining[group] -= 1
@@ -652,22 +661,28 @@ def draw(
     quotas: Quotas,
     booths: Mapping[str, Mapping[str, int]],
     public_source: str,
+    withdrawn: Iterable[int] = (),
 ) -> DrawResult:
-    """The whole draw; raises :class:`PolicyInfeasible` when the quotas cannot all be met."""
+    """The whole draw; raises :class:`PolicyInfeasible` when the quotas cannot all be met.
+
+    ``withdrawn``: numbers of applications withdrawn after the freeze; they stay in
+    the hashed list and the draw order and are skipped, never put on the waitlist.
+    """
     applicants = sorted(applicants, key=lambda a: a.number)
+    gone = frozenset(withdrawn)
     capacities: Counter = Counter()
     for types in booths.values():
         capacities.update(types)
-    problems = check_policy(applicants, quotas, capacities)
+    problems = check_policy([a for a in applicants if a.number not in gone], quotas, capacities)
     if problems:
         raise PolicyInfeasible(problems)
     list_hash = frozen_list_hash(applicants)
     seed_hex = seed(list_hash, public_source, ALGORITHM_VERSION)
     order = draw_order(applicants, seed_hex)
-    selected, skips = select(order, applicants, quotas, capacities)
+    selected, skips = select(order, applicants, quotas, capacities, gone)
     assignments = assign_booths(order, selected, applicants, booths)
     chosen = set(selected)
-    waiting = [e.number for e in order if e.number not in chosen]
+    waiting = [e.number for e in order if e.number not in chosen and e.number not in gone]
     return DrawResult(
         list_hash=list_hash,
         seed=seed_hex,
@@ -686,6 +701,7 @@ def skip_sentence(skip: Skip) -> str:
         SKIP_DISTRICT_MAX: f"district {skip.subject} maximum reached",
         SKIP_CATEGORY_MAX: f"{skip.subject} maximum reached",
         SKIP_WOULD_BREAK_MINIMUM: f"booths kept for the minimums of {skip.subject}",
+        SKIP_WITHDRAWN: "withdrawn after the list was frozen",
     }[skip.code]
 
 

@@ -1,0 +1,3 @@
+"""Fair services: everything that writes. Each runs in one transaction, takes
+keyword-only arguments and refuses bad input with a ValidationError in Thai-first
+words (translated messages)."""
