@@ -10,6 +10,7 @@ from django.core.paginator import Page
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from bench import scenarios_fairs
 from members.models import Category, User
 
 YARDSTICK_PAGE = "trivial logged-in page"
@@ -349,3 +350,9 @@ SAVINGS_SCENARIOS = [
     ),
 ]
 SCENARIOS += SAVINGS_SCENARIOS
+
+
+# --- Fairs (bench/scenarios_fairs.py: no database) ---------------------------------------
+
+YARDSTICKS.update(scenarios_fairs.YARDSTICKS)
+SCENARIOS += [Scenario(*row) for row in scenarios_fairs.SCENARIOS]

@@ -44,5 +44,6 @@ urlpatterns = [
     path("", include("members.urls")),
     path("equipment/", include("equipment.urls")),
     path("savings/", include("savings.urls")),
+    path("fairs/", include("fairs.urls")),
     path("admin/", admin.site.urls),
 ]

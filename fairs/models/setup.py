@@ -7,6 +7,7 @@ them, only provincial staff and the fair committee change them (`is_writable_by`
 
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -38,6 +39,27 @@ def manages_fairs(user) -> bool:
 
 class ProvinceWide(ScopedQuerySet):
     district_path = None
+
+
+# The draw counts on the booths, zones and booth types as they were when the list
+# was frozen (the verification download describes them): the database refuses any
+# change to them afterwards, whatever writes (pages, admin, shell).
+FIXED_ONCE_FROZEN = pgtrigger.Trigger(
+    name="fixed_once_frozen",
+    when=pgtrigger.Before,
+    operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+    func="""
+        IF EXISTS (
+            SELECT 1 FROM fairs_frozenlist
+            WHERE fair_id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.fair_id ELSE NEW.fair_id END)
+        ) THEN
+            RAISE EXCEPTION 'fairs: booths, zones and booth types are fixed once the list is frozen'
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    """,
+)
 
 
 class ProvinceWideModel(models.Model):
@@ -177,6 +199,7 @@ class Zone(ProvinceWideModel):
                 violation_error_message=_("This fair already has a zone with that code."),
             )
         ]
+        triggers = [FIXED_ONCE_FROZEN]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -223,9 +246,11 @@ class BoothType(ProvinceWideModel):
             ),
             models.CheckConstraint(name="booth_fee_not_negative", condition=Q(fee__gte=0)),
         ]
+        triggers = [FIXED_ONCE_FROZEN]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.width_m:g}×{self.depth_m:g} m)"
+        width, depth = (Decimal(v).normalize() for v in (self.width_m, self.depth_m))
+        return f"{self.name} ({width:f}×{depth:f} m)"
 
 
 class ReservedFor(models.TextChoices):
@@ -292,6 +317,7 @@ class Booth(ProvinceWideModel):
                 violation_error_message=_("A booth needs a size and a place on the plan."),
             ),
         ]
+        triggers = [FIXED_ONCE_FROZEN]
 
     def __str__(self) -> str:
         return self.code

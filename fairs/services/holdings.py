@@ -212,6 +212,19 @@ def payment_record(
         if state == HoldingState.UNPAID:
             raise ValidationError(_("The payment deadline has passed and the booth was released."))
         raise ValidationError(_("Nothing is due for this booth."))
+    # A double click or a resent form must not record the same money twice.
+    if Payment.objects.filter(
+        holding=holding,
+        amount=amount,
+        method=method,
+        reference=reference.strip(),
+        received_by=by,
+        received_at__gte=now - timedelta(minutes=10),
+        corrects__isnull=True,
+    ).exists():
+        raise ValidationError(
+            _("This payment was recorded a moment ago; it is not recorded twice.")
+        )
     due = holding.fee - _paid(holding)
     if amount > due:
         raise ValidationError({"amount": _("Only %(due)s baht is due.") % {"due": f"{due:,.2f}"}})
@@ -398,6 +411,8 @@ def booth_give(*, application: Application, booth: Booth, by, reason: str, now=N
     note = _reason(reason)
     if application.status != ApplicationStatus.ELIGIBLE:
         raise ValidationError(_("Only an eligible application can be given a booth."))
+    if booth.booth_type_id != application.booth_type_id:
+        raise ValidationError({"booth": _("Choose a booth of the type the application asked for.")})
     return _hold(
         fair=fair,
         booth=booth,
@@ -566,17 +581,6 @@ def _fair_day(holding: Holding, day) -> None:
         raise ValidationError({"day": _("Choose a day of the fair.")})
     if day > timezone.localdate():
         raise ValidationError({"day": _("That day has not come yet.")})
-
-
-def holding_on(application: Application, day) -> Holding | None:
-    """The booth the application held on that day (the last one, after moves)."""
-    moment = timezone.make_aware(datetime.combine(day, time(12)))
-    holdings = [
-        h
-        for h in application.holdings.select_related("fair").order_by("-offered_at")
-        if h.period.lower <= moment and h.state(moment) == HoldingState.CONFIRMED
-    ]
-    return holdings[0] if holdings else None
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from fairs.models import (
     Draw,
     DrawLine,
     Fair,
+    FairCategory,
     FrozenEntry,
     FrozenList,
     Holding,
@@ -36,7 +37,7 @@ from fairs.models import (
 )
 from fairs.services.common import lock_fair, require_manager
 from fairs.services.setup import policy_in_force
-from members.models import StarRating
+from members.models import District, StarRating
 
 # --- Inputs of the draw --------------------------------------------------------------
 
@@ -212,6 +213,15 @@ def list_freeze(*, fair: Fair, by, today=None) -> FrozenList:
         raise ValidationError(_("The list is already frozen."))
     if today <= fair.applications_close_on:
         raise ValidationError(_("The list can be frozen only after applications have closed."))
+    if fair.lottery_date is None:
+        raise ValidationError(
+            {
+                "lottery_date": _(
+                    "Announce the Government Lottery draw whose results will seed the booth "
+                    "draw before freezing the list."
+                )
+            }
+        )
     policy = policy_in_force(fair)
     if policy is None:
         raise ValidationError(_("Publish the allocation policy first."))
@@ -272,8 +282,41 @@ def _capacities(fair: Fair) -> dict[str, int]:
 
 
 def explain_problem(problem: str) -> str:
-    """The algorithm names a failing quota in English ("district 2701: minimum 3
-    cannot be met …"); shown as is after a translated lead-in."""
+    """A failing quota as the pure algorithm names it, in the reader's language:
+    "district 2701: minimum 3 cannot be met (too few applicants or booths)" becomes
+    "อำเภอเมืองสระแก้ว: ขั้นต่ำ 3 บูธ ทำไม่ได้ (ผู้สมัครหรือบูธไม่พอ)"."""
+    import re
+
+    def name(label: str) -> str:
+        kind, _sep, key = label.partition(" ")
+        if kind == "district":
+            district = District.objects.filter(code=key).first()
+            return _("district %(name)s") % {"name": district.name if district else key}
+        labels = dict(FairCategory.choices)
+        return _("category %(name)s") % {"name": labels.get(key, key)}
+
+    above = re.fullmatch(r"(\S+ \S+): minimum (\d+) is above maximum (\d+)", problem)
+    if above:
+        return _("%(quota)s: the minimum %(low)s is above the maximum %(high)s") % {
+            "quota": name(above[1]),
+            "low": above[2],
+            "high": above[3],
+        }
+    alone = re.fullmatch(
+        r"(\S+ \S+): minimum (\d+) cannot be met \(too few applicants or booths\)", problem
+    )
+    if alone:
+        return _(
+            "%(quota)s: the minimum of %(low)s booths cannot be met (too few eligible "
+            "applicants or booths of their types)"
+        ) % {"quota": name(alone[1]), "low": alone[2]}
+    together = re.fullmatch(r"(\S+ \S+): minimum (\d+) cannot be met with (.+)", problem)
+    if together:
+        others = ", ".join(name(label) for label in together[3].split(", "))
+        return _(
+            "%(quota)s: the minimum of %(low)s booths cannot be met together with the "
+            "minimums of %(others)s"
+        ) % {"quota": name(together[1]), "low": together[2], "others": others}
     return _("Quota problem: %(problem)s") % {"problem": problem}
 
 

@@ -45,6 +45,7 @@ def make_fair(
         venue="สนามหน้าศาลากลางจังหวัดสระแก้ว",
         applications_open_on=opens,
         applications_close_on=opens + timedelta(days=20),
+        lottery_date=opens + timedelta(days=21),
         starts_on=opens + timedelta(days=40),
         ends_on=opens + timedelta(days=47),
     )
@@ -54,26 +55,54 @@ def make_fair(
         fair=fair, code="STD", name="บูธมาตรฐาน", width_m=3, depth_m=3, fee=fee
     )
     food_type = BoothType.objects.create(
-        fair=fair, code="FOOD", name="บูธอาหาร", width_m=3, depth_m=3, fee=food_fee,
-        has_power=True, has_water=True,
+        fair=fair,
+        code="FOOD",
+        name="บูธอาหาร",
+        width_m=3,
+        depth_m=3,
+        fee=food_fee,
+        has_power=True,
+        has_water=True,
     )
     order = 0
     for i in range(standard):
         order += 1
         Booth.objects.create(
-            fair=fair, zone=prime if i % 2 == 0 else other, booth_type=std, code=f"S{i + 1:02d}",
-            order=order, x=Decimal(3 * i), y=0, width=3, height=3,
+            fair=fair,
+            zone=prime if i % 2 == 0 else other,
+            booth_type=std,
+            code=f"S{i + 1:02d}",
+            order=order,
+            x=Decimal(3 * i),
+            y=0,
+            width=3,
+            height=3,
         )
     for i in range(food):
         order += 1
         Booth.objects.create(
-            fair=fair, zone=other, booth_type=food_type, code=f"F{i + 1:02d}", order=order,
-            x=Decimal(3 * i), y=6, width=3, height=3,
+            fair=fair,
+            zone=other,
+            booth_type=food_type,
+            code=f"F{i + 1:02d}",
+            order=order,
+            x=Decimal(3 * i),
+            y=6,
+            width=3,
+            height=3,
         )
     for i in range(reserved):
         Booth.objects.create(
-            fair=fair, zone=prime, booth_type=std, code=f"R{i + 1:02d}", order=100 + i,
-            x=Decimal(3 * i), y=12, width=3, height=3, reserved_for="red_cross",
+            fair=fair,
+            zone=prime,
+            booth_type=std,
+            code=f"R{i + 1:02d}",
+            order=100 + i,
+            x=Decimal(3 * i),
+            y=12,
+            width=3,
+            height=3,
+            reserved_for="red_cross",
             reserved_note="ร้านกาชาดจังหวัดสระแก้ว",
         )
     return fair
@@ -92,8 +121,17 @@ def publish_policy(fair: Fair, by, *, district_min: int = 0, district_max: int |
     return setup.policy_publish(policy=policy, by=by)
 
 
-def apply(fair: Fair, by, *, district: str = "2701", category: str = "textile", booth_type="STD",
-          zones=("A", "B"), producer=None, stars: int | None = None):
+def apply(
+    fair: Fair,
+    by,
+    *,
+    district: str = "2701",
+    category: str = "textile",
+    booth_type="STD",
+    zones=("A", "B"),
+    producer=None,
+    stars: int | None = None,
+):
     producer = producer or ProducerFactory(district=sa_kaeo_district(district))
     product = ProductFactory(producer=producer)
     if stars is not None:
@@ -129,8 +167,15 @@ def close_window(fair: Fair) -> Fair:
     return fair
 
 
-def drawn_fair(*, applicants: int = 10, food: int = 2, by=None, second=None, publish: bool = True,
-               **fair_kwargs):
+def drawn_fair(
+    *,
+    applicants: int = 10,
+    food: int = 2,
+    by=None,
+    second=None,
+    publish: bool = True,
+    **fair_kwargs,
+):
     """A fair through the whole pipeline: `applicants` eligible textile applications
     (STD booths) from districts 2701 and 2706 alternately plus `food` food ones, the
     list frozen, the source confirmed, the official draw run (and published)."""
@@ -140,7 +185,7 @@ def drawn_fair(*, applicants: int = 10, food: int = 2, by=None, second=None, pub
     publish_policy(fair, by)
     for i in range(applicants):
         make_eligible(apply(fair, by, district="2701" if i % 2 == 0 else "2706"), by)
-    for i in range(food):
+    for _i in range(food):
         make_eligible(
             apply(fair, by, district="2706", category="food", booth_type="FOOD", zones=("B",)), by
         )

@@ -15,6 +15,7 @@ from fairs.draw import (
     SKIP_CATEGORY_MAX,
     SKIP_DISTRICT_MAX,
     SKIP_TYPE_FULL,
+    SKIP_WITHDRAWN,
     SKIP_WOULD_BREAK_MINIMUM,
     Applicant,
     DrawEntry,
@@ -31,8 +32,10 @@ from fairs.draw import (
     one_line_reason,
     seed,
     select,
+    solve,
     tickets,
 )
+from fairs.draw.feasibility import _problem
 
 
 def applicant(number, district="D1", category="food", booth_type="std", zones=("A",), **extra):
@@ -397,3 +400,97 @@ def test_a_national_scale_draw_finishes_and_meets_its_quotas():
     assert len(chosen) == 2500
     assert meets_every_bound(quotas, {"all": types}, chosen)
     assert len(result.waitlist) == 7500
+
+
+# --- the selection's shortcuts give the plain rule's answer --------------------------
+
+
+def plain_select(order, people, quotas, capacities, withdrawn):
+    """The selection as the algorithm's description states it, with none of select()'s
+    shortcuts: down the draw order, the limits, then one exact solve per applicant."""
+    by_number = {a.number: a for a in people}
+    remaining = Counter(a.group for a in people if a.number not in withdrawn)
+    taken = Counter()
+    selected, skips = [], {}
+
+    def count(index, name):
+        return sum(n for g, n in taken.items() if g[index] == name)
+
+    for entry in order:
+        if entry.number in withdrawn:
+            skips[entry.number] = Skip(SKIP_WITHDRAWN, "")
+            continue
+        a = by_number[entry.number]
+        remaining[a.group] -= 1
+        district = quotas.district.get(a.district, Quota())
+        category = quotas.category.get(a.category, Quota())
+        after = _problem(quotas, capacities, remaining, taken + Counter({a.group: 1}))
+        if count(2, a.booth_type) >= capacities.get(a.booth_type, 0):
+            skips[entry.number] = Skip(SKIP_TYPE_FULL, a.booth_type)
+        elif district.maximum is not None and count(0, a.district) >= district.maximum:
+            skips[entry.number] = Skip(SKIP_DISTRICT_MAX, a.district)
+        elif category.maximum is not None and count(1, a.category) >= category.maximum:
+            skips[entry.number] = Skip(SKIP_CATEGORY_MAX, a.category)
+        elif solve(after) is None:
+            unmet = [f"district {d}" for d, (low, _) in sorted(after.district.items()) if low]
+            unmet += [c for c, (low, _) in sorted(after.category.items()) if low]
+            skips[entry.number] = Skip(SKIP_WOULD_BREAK_MINIMUM, ", ".join(unmet))
+        else:
+            taken[a.group] += 1
+            selected.append(entry.number)
+    return tuple(selected), skips
+
+
+@st.composite
+def tight_scenarios(draw_):
+    """Many applicants for few booths and minimums met by one choice only just: the
+    selection refuses applicants for the minimums again and again."""
+    rng = draw_(st.randoms(use_true_random=False))
+    people = [
+        applicant(n, rng.choice(DISTRICTS), rng.choice(CATEGORIES), rng.choice(TYPES), stars=n % 6)
+        for n in rng.sample(range(1, 999), draw_(st.integers(10, 60)))
+    ]
+    booths = {z: {t: rng.randint(0, 4) for t in TYPES} for z in ZONES}
+    planned = []  # a choice that fills every booth it can: the minimums are its counts
+    for booth_type, n in capacities_of(booths).items():
+        of_type = [a for a in people if a.booth_type == booth_type]
+        planned += rng.sample(of_type, min(n, len(of_type)))
+
+    def quotas(field):
+        counts = Counter(getattr(a, field) for a in planned)
+        return {
+            name: Quota(max(0, n - rng.randint(0, 1)), rng.choice([None, n, n + 1]))
+            for name, n in counts.items()
+        }
+
+    return people, Quotas(district=quotas("district"), category=quotas("category")), booths
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(scenarios(max_people=40), tight_scenarios()), st.text(max_size=8), st.data())
+def test_select_gives_the_plain_rules_answer(scenario, source, data):
+    people, quotas, booths = scenario
+    capacities = capacities_of(booths)
+    numbers = [a.number for a in people]
+    withdrawn = data.draw(st.sets(st.sampled_from(numbers), max_size=3)) if numbers else set()
+    if check_policy([a for a in people if a.number not in withdrawn], quotas, capacities):
+        return
+    order = draw_order(people, seed(frozen_list_hash(people), source, ALGORITHM_VERSION))
+    expected = plain_select(order, people, quotas, capacities, withdrawn)
+    assert select(order, people, quotas, capacities, withdrawn) == expected
+
+
+def test_too_few_booths_for_a_minimum_is_found_without_a_long_search():
+    # The district minimums fit, but food needs 92 of the 86 booths. The first exact
+    # search split on one (district, category, type) group at a time and needed
+    # minutes to rule out every split of the excess; the per-type flow rules it out.
+    people = [applicant(n, f"D{n % 4}", "food", "sf"[n % 3 == 0]) for n in range(1, 291)]
+    quotas = Quotas(
+        district={"D0": Quota(12, 12), "D1": Quota(16, 22), "D2": Quota(20, 20), "D3": Quota(20)},
+        category={"food": Quota(92)},
+    )
+    with pytest.raises(PolicyInfeasible) as caught:
+        select(in_order(*range(1, 291)), people, quotas, {"s": 50, "f": 36})
+    assert caught.value.problems == [
+        "category food: minimum 92 cannot be met (too few applicants or booths)"
+    ]

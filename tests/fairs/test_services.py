@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from fairs import draw as lottery_module
 from fairs.models import (
-    Application,
     ApplicationStatus,
     Draw,
     DrawLine,
@@ -22,7 +21,7 @@ from fairs.models import (
     RandomSource,
 )
 from fairs.services import applications, holdings, lottery
-from tests.factories import ProducerFactory, UserFactory, sa_kaeo_district
+from tests.factories import ProducerFactory, UserFactory
 from tests.fairs.builders import (
     SOURCE,
     apply,
@@ -34,7 +33,7 @@ from tests.fairs.builders import (
     publish_policy,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -102,7 +101,9 @@ def test_review_needs_a_reason_for_every_decision(manager):
             application=application, by=manager, status=ApplicationStatus.REJECTED, reason=" "
         )
     applications.application_review(
-        application=application, by=manager, status=ApplicationStatus.NEEDS_INFO,
+        application=application,
+        by=manager,
+        status=ApplicationStatus.NEEDS_INFO,
         reason="แนบรูปสินค้า",
     )
     application.refresh_from_db()
@@ -157,7 +158,12 @@ def test_infeasible_quotas_are_refused_before_the_draw_naming_the_quota(manager)
     fair = close_window(fair)
     with pytest.raises(ValidationError) as refused:
         lottery.list_freeze(fair=fair, by=manager)
-    assert "district 2702" in " ".join(refused.value.messages)
+    from members.models import District
+
+    named = District.objects.get(code="2702").name
+    assert f"district {named}: the minimum of 1 booths cannot be met" in " ".join(
+        refused.value.messages
+    )
 
 
 def test_the_source_needs_a_second_person_who_types_it_again(manager, second):
@@ -190,7 +196,11 @@ def test_the_official_draw_is_stored_once_and_never_changed(manager):
         1,
         2,
     ]
-    assert all(line.booth.booth_type.code == "STD" for line in selected if line.application.category == "textile")
+    assert all(
+        line.booth.booth_type.code == "STD"
+        for line in selected
+        if line.application.category == "textile"
+    )
     assert not any(line.booth.is_reserved for line in selected)
     with pytest.raises(ValidationError, match="already has its official draw"):
         lottery.draw_run(fair=fair, by=manager, official=True)
@@ -204,8 +214,13 @@ def test_same_list_and_source_same_draw_and_another_source_another(manager):
     fair, draw = drawn_fair(by=manager, publish=False)
     again = lottery.draw_run(fair=fair, by=manager, official=False, source_text=SOURCE)
     other = lottery.draw_run(fair=fair, by=manager, official=False, source_text=SOURCE + " x")
+
     def outcome(run):
-        return [(l.application_id, l.position, l.outcome, l.booth_id) for l in run.lines.order_by("position")]
+        return [
+            (line.application_id, line.position, line.outcome, line.booth_id)
+            for line in run.lines.order_by("position")
+        ]
+
     assert again.seed == draw.seed and outcome(again) == outcome(draw)
     assert other.seed != draw.seed and outcome(other) != outcome(draw)
     assert not again.official
@@ -219,7 +234,7 @@ def _offers(fair):
 
 
 def test_publishing_makes_offers_that_expire_after_48_hours(manager):
-    fair, draw = drawn_fair(by=manager)
+    fair, _draw = drawn_fair(by=manager)
     offers = _offers(fair)
     assert len(offers) == 10
     now = timezone.now()
@@ -255,7 +270,7 @@ def test_expired_offers_are_refilled_when_asked(manager):
 
 
 def test_fees_paid_confirm_and_unpaid_booths_are_released(manager):
-    fair, draw = drawn_fair(by=manager, applicants=0, food=2)
+    fair, _draw = drawn_fair(by=manager, applicants=0, food=2)
     first, second = _offers(fair)
     holdings.offer_accept(holding=first, by=manager)
     holdings.offer_accept(holding=second, by=manager)
@@ -271,25 +286,33 @@ def test_fees_paid_confirm_and_unpaid_booths_are_released(manager):
     after_deadline = second.payment_due_at + timedelta(minutes=1)
     assert second.state(after_deadline) == HoldingState.UNPAID
     with pytest.raises(ValidationError, match="deadline"):
-        holdings.payment_record(holding=second, by=manager, amount=Decimal("300"), method="cash",
-                                now=after_deadline)
+        holdings.payment_record(
+            holding=second, by=manager, amount=Decimal("300"), method="cash", now=after_deadline
+        )
 
 
 def test_a_booth_is_never_held_twice(manager):
-    fair, draw = drawn_fair(by=manager)
+    fair, _draw = drawn_fair(by=manager)
     a, b = _offers(fair)[:2]
     with pytest.raises(ValidationError, match="already held"):
         holdings.booth_move(holding=a, booth=b.booth, by=manager, reason="ใกล้ปลั๊ก")
     with pytest.raises(IntegrityError), transaction.atomic():
         Holding.objects.create(
-            fair=fair, booth=a.booth, application=b.application, kind="manual", note="x",
-            period=a.period, offered_at=a.offered_at, offer_expires_at=a.offer_expires_at,
-            fee=0, created_by=manager,
+            fair=fair,
+            booth=a.booth,
+            application=b.application,
+            kind="manual",
+            note="x",
+            period=a.period,
+            offered_at=a.offered_at,
+            offer_expires_at=a.offer_expires_at,
+            fee=0,
+            created_by=manager,
         )
 
 
 def test_moves_and_swaps_keep_acceptance_and_need_a_reason(manager):
-    fair, draw = drawn_fair(by=manager, applicants=6)
+    fair, _draw = drawn_fair(by=manager, applicants=6)
     a, b = [h for h in _offers(fair) if h.booth.booth_type.code == "STD"][:2]
     holdings.offer_accept(holding=a, by=manager)
     free = holdings.free_booths(fair, timezone.now())
@@ -303,7 +326,7 @@ def test_moves_and_swaps_keep_acceptance_and_need_a_reason(manager):
 
 
 def test_withdrawing_after_the_draw_frees_the_booth_for_the_waitlist(manager):
-    fair, draw = drawn_fair(by=manager)
+    fair, _draw = drawn_fair(by=manager)
     std = next(h for h in _offers(fair) if h.booth.booth_type.code == "STD")
     applications.application_withdraw(application=std.application, by=manager, reason="ป่วย")
     assert Holding.objects.filter(booth=std.booth).active_at().get().application != std.application
@@ -328,7 +351,7 @@ def test_withdrawn_after_the_freeze_stays_in_the_list_and_is_skipped(manager, se
 
 
 def test_check_in_and_sales_on_fair_days(manager, district_member):
-    fair, draw = drawn_fair(by=manager, applicants=2, food=0)
+    fair, _draw = drawn_fair(by=manager, applicants=2, food=0)
     holding = _offers(fair)[0]
     holdings.offer_accept(holding=holding, by=manager)
     day = fair.starts_on
@@ -350,3 +373,53 @@ def test_check_in_and_sales_on_fair_days(manager, district_member):
     again = holdings.sales_record(holding=holding, day=day, amount=Decimal("1600"), by=manager)
     assert again.amount == Decimal("1600.00")
     assert holding.application.sales.count() == 1
+
+
+def test_booths_zones_and_types_are_fixed_once_the_list_is_frozen(manager):
+    from fairs.models import Booth, BoothType, Zone
+
+    fair, _draw = drawn_fair(by=manager, publish=False)
+    booth = fair.booths.first()
+    for change in (
+        lambda: Booth.objects.filter(pk=booth.pk).update(code="X99"),
+        lambda: Zone.objects.filter(fair=fair).update(is_prime=False),
+        lambda: BoothType.objects.filter(fair=fair).update(fee=Decimal("1")),
+        lambda: Booth.objects.create(
+            fair=fair, zone=booth.zone, booth_type=booth.booth_type, code="NEW", width=3,
+            height=3,
+        ),
+    ):  # fmt: skip
+        with pytest.raises(IntegrityError), transaction.atomic():
+            change()
+
+
+def test_a_booth_given_by_hand_is_of_the_type_asked_for(manager):
+    fair, draw = drawn_fair(by=manager, applicants=10, food=0)
+    waiting = draw.lines.get(waitlist_position=1).application
+    food_booth = holdings.free_booths(fair, timezone.now())[0]
+    assert food_booth.booth_type.code == "FOOD"
+    with pytest.raises(ValidationError, match="type the application asked for"):
+        holdings.booth_give(application=waiting, booth=food_booth, by=manager, reason="กลับมา")
+
+
+def test_the_same_payment_sent_twice_is_recorded_once(manager):
+    fair, _draw = drawn_fair(by=manager, applicants=0, food=1)
+    holding = _offers(fair)[0]
+    holdings.offer_accept(holding=holding, by=manager)
+    holdings.payment_record(holding=holding, by=manager, amount=Decimal("100"), method="cash")
+    with pytest.raises(ValidationError, match="a moment ago"):
+        holdings.payment_record(holding=holding, by=manager, amount=Decimal("100"), method="cash")
+    assert holding.payments.count() == 1
+
+
+def test_freezing_needs_the_announced_lottery_draw(manager):
+    from fairs.models import Fair
+
+    fair = make_fair()
+    publish_policy(fair, manager)
+    make_eligible(apply(fair, manager), manager)
+    fair = close_window(fair)
+    Fair.objects.filter(pk=fair.pk).update(lottery_date=None)
+    fair.refresh_from_db()
+    with pytest.raises(ValidationError, match="Government Lottery"):
+        lottery.list_freeze(fair=fair, by=manager)
