@@ -22,6 +22,14 @@ EXEMPT = {
     "savings.Instalment": "the schedule is fixed at pay-out: the database refuses to change it",
     "savings.SaverAccount": "balances kept by triggers from the journal, which is their history",
     "savings.AllocationLine": "a draft's lines are recomputed; a posted run's are refused changes",
+    "fairs.FrozenList": "published once: the database refuses to change it",
+    "fairs.FrozenEntry": "a line of the published list: the database refuses to change it",
+    "fairs.RandomSource": "its one change, the confirmation, records who and when in the row; "
+    "the database refuses any other",
+    "fairs.Draw": "its one change, publishing, records who and when in the row; the database "
+    "refuses any other",
+    "fairs.DrawLine": "a draw's result: the database refuses to change it",
+    "fairs.Payment": "money received, append-only: corrections are new rows",
 }
 
 

@@ -1,4 +1,4 @@
-"""The booth lottery (fairs/draw.py): pure functions, no database."""
+"""The booth lottery (fairs/draw/): pure functions, no database."""
 
 import hashlib
 import hmac
