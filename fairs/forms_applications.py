@@ -1,6 +1,7 @@
 """Forms of the application pages: they read what is asked; the services decide
 whether the fair's rules allow it (and say why not)."""
 
+import re
 from collections import Counter
 
 import django_filters
@@ -274,6 +275,6 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip().lstrip("#")
-        if value.isdigit():
+        if re.fullmatch(r"[0-9]{1,9}", value):
             return queryset.filter(number=int(value))
         return queryset.filter(producer__name__icontains=value)

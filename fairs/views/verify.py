@@ -4,6 +4,7 @@ random source, the seed and every line, so anyone can recompute the result with 
 downloadable code. Names appear only for producers who got a booth.
 """
 
+import re
 import shlex
 
 from django.contrib.auth.decorators import login_not_required
@@ -88,7 +89,7 @@ def verify_code(request):
     fair = None
     if "fair" in request.GET:
         wanted = request.GET["fair"]
-        if not wanted.isdigit():
+        if not re.fullmatch(r"[0-9]{1,9}", wanted):
             raise Http404("No such fair.")
         fair = selectors_draw.public_fair(int(wanted))
     name = f"draw-{fair.pk}.zip" if fair else "draw.zip"

@@ -608,3 +608,15 @@ def test_no_application_page_has_inline_script_or_style(client, staff):
         assert "css/fairs_applications.css" in page, url
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
         assert not re.search(r"\sstyle=|<style|\son[a-z]+=", page), url
+
+
+def test_an_odd_number_searched_is_a_name_search_not_an_error(client, staff):
+    from django.urls import reverse
+
+    from tests.fairs.builders import make_fair
+
+    fair = make_fair()
+    client.force_login(staff)
+    for odd in ("²", "9" * 5000):
+        response = client.get(reverse("fairs:application_list", args=[fair.pk]), {"q": odd})
+        assert response.status_code == 200

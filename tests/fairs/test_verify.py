@@ -150,3 +150,11 @@ def test_another_source_gives_another_result(client, tmp_path):
     fair, official = drawn(applicants=10, food=2)
     mine, published = _recompute(client, fair, tmp_path, official.source_text + " 1")
     assert mine != published
+
+
+def test_odd_fair_numbers_in_the_download_are_not_found(client, db):
+    from django.urls import reverse
+
+    for odd in ("²", "9" * 5000, "-1", "abc"):
+        response = client.get(reverse("fairs:verify_code"), {"fair": odd})
+        assert response.status_code == 404
