@@ -271,6 +271,9 @@ class DrawLine(models.Model):
     )
     position = models.PositiveIntegerField(_("draw position"))
     tickets = models.PositiveSmallIntegerField(_("tickets"))
+    # Not money: the algorithm's own IEEE doubles (fairs.draw computes them as Python
+    # floats), which PostgreSQL's double precision stores bit for bit, so the published
+    # key is exactly the one the draw sorted by.
     uniform = models.FloatField(_("uniform number"))
     key = models.FloatField(_("key"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
