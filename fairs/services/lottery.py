@@ -191,11 +191,7 @@ def feasibility(fair: Fair, policy: Policy | None = None) -> list[str]:
     if policy is None:
         return [_("No allocation policy is published.")]
     applicants = [applicant for _row, applicant in eligible_applicants(fair, policy)]
-    capacities: dict[str, int] = defaultdict(int)
-    for types in booths_of(fair).values():
-        for code, count in types.items():
-            capacities[code] += count
-    return lottery.check_policy(applicants, quotas_of(policy), capacities)
+    return lottery.check_policy(applicants, quotas_of(policy), _capacities(fair))
 
 
 # --- 2. Freeze -----------------------------------------------------------------------
