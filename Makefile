@@ -9,7 +9,7 @@ PORT ?= 8000
 # Anything after `make test ARGS=...` goes to pytest.
 ARGS ?=
 
-.PHONY: lock db-stop run test test-fast test-e2e lint format migrations-check messages messages-check check-deploy bench install clean-db help
+.PHONY: lock db-stop run test test-fast test-e2e lint format migrations-check messages messages-check check-deploy bench load-test backup restore install clean-db help
 
 help:
 	@echo "make run               set up everything and serve the portal with demo data"
@@ -20,7 +20,10 @@ help:
 	@echo "make messages-check    fail if any string lacks a Thai translation"
 	@echo "make check-deploy      Django's deployment checks with production-like variables"
 	@echo "make bench             run the benchmarks in bench/"
+	@echo "make load-test         100 simulated users for 10 minutes against gunicorn (ARGS=\"--users 20 --minutes 1\")"
 	@echo "make db-stop           stop the embedded PostgreSQL (it keeps running between commands)"
+	@echo "make backup            pg_dump the database into backups/ (BACKUP_DIR), keeping the newest 14 (BACKUP_KEEP)"
+	@echo "make restore FILE=backups/otop-….dump  replace the database with a backup (asks first), then check it"
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3)."; exit 1; }
@@ -94,9 +97,23 @@ check-deploy: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 
+# The load test (bench/load/run.py) in its own database otop_load; needs the `load` extra.
+load-test: $(STAMP)
+	@$(BIN)/python -c "import locust" 2>/dev/null || $(BIN)/python -m pip install --quiet -c constraints.txt -e ".[load]"
+	$(BIN)/python -m bench.load.run $(ARGS)
+
 # The embedded PostgreSQL keeps running between commands; this stops it.
 db-stop: $(STAMP)
 	$(BIN)/python manage.py db_stop
+
+# A pg_dump archive of the database in backups/ (or BACKUP_DIR); keeps the newest BACKUP_KEEP.
+backup: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py backup
+
+# Replace the database with a backup (asks for the database name), then check the books.
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/otop-YYYYmmdd-HHMMSS.dump"; exit 1; }
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py restore "$(FILE)"
 
 # Stop the embedded PostgreSQL and delete its data (asks first).
 clean-db: db-stop

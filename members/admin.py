@@ -6,12 +6,15 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from members import services
 from members.models import District, Function, Province, Subdistrict, User
 from otop_portal.lib.thaidate import format_thai_datetime
+from otop_portal.twofactor.services import devices_remove
 
 
 class FunctionChoiceField(forms.ModelMultipleChoiceField):
@@ -61,6 +64,7 @@ class UserAdmin(DjangoUserAdmin):
         "district",
         "functions_display",
         "is_active",
+        "second_factor",
         "last_login_display",
     )
     list_filter = ("role", ("district", admin.RelatedOnlyFieldListFilter), "is_active", "groups")
@@ -69,7 +73,7 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ("username",)
     readonly_fields = ("last_login_display", "date_joined_display")
     filter_horizontal = ()
-    actions = ["deactivate_accounts", "activate_accounts"]
+    actions = ["deactivate_accounts", "activate_accounts", "remove_second_factor"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": PERSON_FIELDS}),
@@ -83,7 +87,29 @@ class UserAdmin(DjangoUserAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("groups")
+            .annotate(has_second_factor=Exists(devices))
+        )
+
+    @admin.display(description=_("Second factor"), boolean=True, ordering="has_second_factor")
+    def second_factor(self, user):
+        return user.has_second_factor
+
+    @admin.action(description=_("Remove the second factor (lost phone)"))
+    def remove_second_factor(self, request, queryset):
+        count = sum(1 for user in queryset if devices_remove(user=user, by=request.user))
+        message = ngettext(
+            "Second factor removed from %(count)d account: it logs in with the password "
+            "alone until a new one is set up.",
+            "Second factor removed from %(count)d accounts: they log in with the password "
+            "alone until new ones are set up.",
+            count,
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "district":

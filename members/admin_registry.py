@@ -28,6 +28,7 @@ from members.models import (
     NetworkMembership,
     NetworkSettings,
     Person,
+    PersonDataAction,
     Producer,
     ProducerMember,
     ProducerMerge,
@@ -283,6 +284,7 @@ class PersonAdmin(RegistryAdmin):
         "=national_id",
     )
     autocomplete_fields = ("subdistrict",)
+    actions = ["remove_personal_data"]
 
     @admin.display(description=_("name"), ordering=ThaiSortKey("first_name"))
     def full_name_display(self, person):
@@ -304,6 +306,19 @@ class PersonAdmin(RegistryAdmin):
             # PersonForm stores the 13 digits.
             kwargs["max_length"] = 20
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.action(description=_("Remove the personal data of the person chosen (PDPA)"))
+    def remove_personal_data(self, request, queryset):
+        # Each removal needs its own reason and shows what stops it: the portal's
+        # confirmation page, which calls members.privacy.person_anonymise.
+        if queryset.count() != 1:
+            self.message_user(
+                request,
+                _("Choose one person: each removal needs its own reason."),
+                messages.WARNING,
+            )
+            return None
+        return redirect("members:person_anonymise", queryset.get().pk)
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -781,6 +796,31 @@ class NationalIdViewAdmin(admin.ModelAdmin):
     @admin.display(description=_("page"))
     def page(self, view):
         return view.path
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonDataAction)
+class PersonDataActionAdmin(admin.ModelAdmin):
+    """Exports and anonymisations of a person's data (PDPA): read only, as the database
+    keeps them. The person is named by number: an anonymised one has no name left."""
+
+    list_display = ("at_display", "kind", "person_id", "by", "reason")
+    list_filter = ("kind",)
+    list_select_related = ("by",)
+    fields = ("at_display", "kind", "person_id", "by", "reason", "summary")
+    readonly_fields = fields
+
+    @admin.display(description=_("when"), ordering="at")
+    def at_display(self, action):
+        return be_datetime(action.at)
 
     def has_add_permission(self, request):
         return False

@@ -8,7 +8,9 @@ from members.models import (
     Category,
     District,
     MembershipStatus,
+    Person,
     Producer,
+    ProducerMember,
     ProducerType,
     Product,
     Role,
@@ -86,10 +88,16 @@ class ProducerFilter(django_filters.FilterSet):
     producer_type = django_filters.ChoiceFilter(
         label=_("Type"), choices=ProducerType.choices, empty_label=_("All types")
     )
+    consent = django_filters.ChoiceFilter(
+        label=_("Consent (PDPA)"),
+        choices=[("missing", _("Someone without consent on record"))],
+        empty_label=_("Any"),
+        method="without_consent",
+    )
 
     class Meta:
         model = Producer
-        fields = ["q", "district", "category", "stars", "status", "producer_type"]
+        fields = ["q", "district", "category", "stars", "status", "producer_type", "consent"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,3 +124,11 @@ class ProducerFilter(django_filters.FilterSet):
 
     def with_status(self, queryset, name, value):
         return queryset.filter(membership_status=value)
+
+    def without_consent(self, queryset, name, value):
+        """Producers whose contact person or a group member has no consent on record."""
+        lacking = Person.objects.without_consent()
+        return queryset.filter(
+            Q(contact_person__in=lacking)
+            | Exists(ProducerMember.objects.filter(producer=OuterRef("pk"), person__in=lacking))
+        )

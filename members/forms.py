@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import (
     Certification,
+    ConsentMethod,
     ContactLog,
     District,
     MemberRole,
@@ -19,10 +20,18 @@ from members.models import (
     StarRating,
     Subdistrict,
 )
-from otop_portal.lib.natid import normalize_national_id
+from otop_portal.lib.natid import mask_national_id, normalize_national_id
 from otop_portal.lib.thaidate import BEDateField
 
 ADDRESS_FIELDS = ["house_no", "moo", "village", "soi", "road", "subdistrict", "postal_code"]
+CONSENT_FIELDS = [
+    "consent_on",
+    "consent_method",
+    "consent_witness",
+    "consent_fairs",
+    "consent_savings",
+    "consent_withdrawn_on",
+]
 
 
 def phone_field(model_field) -> forms.CharField:
@@ -159,10 +168,14 @@ class PersonForm(AddressFormMixin, forms.ModelForm):
             "phone",
             "line_id",
             "email",
-            "consent_on",
             *ADDRESS_FIELDS,
+            *CONSENT_FIELDS,
         ]
-        field_classes = {"birth_date": BEDateField, "consent_on": BEDateField}
+        field_classes = {
+            "birth_date": BEDateField,
+            "consent_on": BEDateField,
+            "consent_withdrawn_on": BEDateField,
+        }
 
     def __init__(self, *args, user, with_role: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,11 +187,39 @@ class PersonForm(AddressFormMixin, forms.ModelForm):
         self.fields["phone"] = phone_field(Person._meta.get_field("phone"))
         if not with_role:
             del self.fields["role"]
+        self.setup_consent()
+        self.setup_masked_national_id()
+
+    def setup_consent(self):
+        if self.instance.pk is None:
+            self.fields["consent_on"].help_text = _(
+                "The date on the consent form the person signed (PDPA). Without it the "
+                "person is listed as having no consent on record."
+            )
+            del self.fields["consent_withdrawn_on"]  # nothing to withdraw yet
+
+    def setup_masked_national_id(self):
+        """Only provincial staff see a national ID in full (issue 7): for anyone else
+        the number on file is not put in the form; they may type a new one."""
+        self.keeps_national_id = bool(
+            self.instance.national_id and not self.user.is_provincial_staff
+        )
+        if self.keeps_national_id:
+            field = self.fields["national_id"]
+            self.initial["national_id"] = ""
+            try:
+                field.widget.attrs["placeholder"] = mask_national_id(self.instance.national_id)
+            except forms.ValidationError:  # a malformed stored number is never shown either
+                field.widget.attrs["placeholder"] = "X-XXXX-XXXXX-XX-X"
+            field.help_text = _(
+                "The number on file is shown masked. Leave it blank to keep it; type the "
+                "whole number to correct it."
+            )
 
     def clean_national_id(self):
         value = self.cleaned_data.get("national_id")
         if not value:
-            return None
+            return self.instance.national_id if self.keeps_national_id else None
         digits = normalize_national_id(value)
         existing = Person.objects.filter(national_id=digits).exclude(pk=self.instance.pk)
         if existing.exists():
@@ -208,7 +249,24 @@ class PersonForm(AddressFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self.clean_address(cleaned)
+        self.clean_consent(cleaned)
         return cleaned
+
+    def clean_consent(self, cleaned):
+        given, withdrawn = cleaned.get("consent_on"), cleaned.get("consent_withdrawn_on")
+        if given and not cleaned.get("consent_method"):
+            cleaned["consent_method"] = ConsentMethod.PAPER
+        if (
+            cleaned.get("consent_method") == ConsentMethod.SPOKEN
+            and not cleaned.get("consent_witness", "").strip()
+        ):
+            self.add_error("consent_witness", _("A spoken consent needs the name of its witness."))
+        if withdrawn and not given:
+            self.add_error("consent_withdrawn_on", _("Record when the consent was given first."))
+        elif withdrawn and given and withdrawn < given:
+            self.add_error(
+                "consent_withdrawn_on", _("Consent can only be withdrawn after it was given.")
+            )
 
     def validate_unique(self):
         # national_id uniqueness is told in clean_national_id, in a way that does not

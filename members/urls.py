@@ -2,7 +2,7 @@ from django.urls import path
 
 from members.urls_committees import urlpatterns as committee_urls
 from members.urls_imports import urlpatterns as import_urls
-from members.views import accounts, membership, merge, producers, records, reports
+from members.views import accounts, membership, merge, privacy, producers, records, reports
 
 app_name = "members"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("producers/<int:pk>/sales/new/", records.sales_add, name="sales_add"),
     path("people/<int:pk>/", records.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", records.person_edit, name="person_edit"),
+    path("people/<int:pk>/data/", privacy.person_data_export, name="person_data_export"),
+    path("people/<int:pk>/anonymise/", privacy.person_anonymise, name="person_anonymise"),
     path("products/<int:pk>/edit/", records.product_edit, name="product_edit"),
     path("products/<int:pk>/ratings/new/", records.rating_add, name="rating_add"),
     path("products/<int:pk>/quadrants/new/", records.quadrant_add, name="quadrant_add"),

@@ -21,3 +21,22 @@ class ThaiFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view the database failed under (stopped, restarting, unreachable) answers with
+    the Thai "try again" page (503) instead of a server error. Errors raised outside a
+    view (a middleware reading the session) reach the same page through handler500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from otop_portal.views import database_unavailable, is_database_gone
+
+        if is_database_gone(exception):
+            return database_unavailable(request, exception)
+        return None

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from otop_portal.lib.database import database_config
 from otop_portal.lib.env import env_bool, env_int, env_list, env_str
+from otop_portal.lib.replica import replica_config
+from otop_portal.lib.uploads import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,6 +50,10 @@ INSTALLED_APPS = [
     "otop_portal.apps.HistoryConfig",  # pghistory, under a Thai name
     "pghistory.admin",
     "otop_portal.apps.LoginAttemptsConfig",  # django-axes, under a Thai name
+    "django_otp",  # second factor; devices under Thai names:
+    "otop_portal.twofactor.apps.TOTPConfig",
+    "otop_portal.twofactor.apps.StaticConfig",
+    "otop_portal.twofactor.apps.TwoFactorConfig",
     "csp",
     "otop_portal",
     "members",
@@ -59,13 +65,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "otop_portal.middleware.DatabaseUnavailableMiddleware",  # database gone: Thai 503 page
     "django.contrib.sessions.middleware.SessionMiddleware",
     "otop_portal.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # after the messages: the login page says why an idle session ended
+    "otop_portal.twofactor.middleware.IdleSessionMiddleware",
+    "otop_portal.twofactor.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -99,6 +110,14 @@ TEMPLATES = [
 DATABASES = {
     "default": database_config(base_dir=BASE_DIR, conn_max_age=env_int("CONN_MAX_AGE", 60)),
 }
+# A read replica for the heavy reports and exports (see otop_portal/lib/replica.py).
+if env_str("READ_REPLICA_URL"):
+    DATABASES["replica"] = replica_config(
+        env_str("READ_REPLICA_URL"),
+        engine=DATABASES["default"]["ENGINE"],
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+    )
+    DATABASE_ROUTERS = ["otop_portal.lib.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------
@@ -118,6 +137,13 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # no "aaaaaaaaaaaa", "1234567890ab" or "qwertyuiop12"
+    {"NAME": "otop_portal.twofactor.passwords.NoRunsValidator"},
+    # provincial staff and the money functions: 12 characters at least
+    {
+        "NAME": "otop_portal.twofactor.passwords.EligibleMinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
 ]
 # Repeated failed logins lock the username from that address for a while.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -129,6 +155,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# A session idle longer than this is logged out (SESSION_COOKIE_AGE stays the absolute limit).
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+# Second factor (django-otp): provincial staff and the savings treasurer, loan committee
+# and audit committee may use one; with OTP_REQUIRED on they must set one up.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
+OTP_TOTP_ISSUER = "OTOP Sa Kaeo"
+OTP_TOTP_THROTTLE_FACTOR = 1  # waits of 1, 2, 4, 8… seconds after each wrong code
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 
 # --- Language and time ------------------------------------------------------------
 LANGUAGE_CODE = "th"
@@ -144,10 +179,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads are never served from MEDIA_URL (no URL pattern serves it, and the proxy must
+# not either): photos go through a view that checks who may see them.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# MEDIA_STORAGE: a storage backend (default: the file system under MEDIA_ROOT), e.g.
+# storages.backends.s3.S3Storage for object storage shared by several app servers,
+# with MEDIA_STORAGE_OPTIONS as JSON ({"bucket_name": ..., "endpoint_url": ...}).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(env_str("MEDIA_STORAGE"), env_str("MEDIA_STORAGE_OPTIONS")),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -156,6 +196,19 @@ STORAGES = {
         )
     },
 }
+# The largest request body (all files of one form together) before any of it is read;
+# the reverse proxy's client_max_body_size must be the same. Each upload has its own,
+# smaller limit (a photo 10 MB, an import file 5 MB).
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_MB", 50) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "otop_portal.lib.uploads.RequestSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # a larger file streams to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the form fields besides the files
+DATA_UPLOAD_MAX_NUMBER_FILES = 20  # a form takes at most 10 photos
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -187,6 +240,7 @@ if BEHIND_PROXY:
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "otop_portal.views.csrf_failure"  # a Thai page: reload and send again
 
 # Our own scripts and styles only: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from otop_portal import views
+from otop_portal.twofactor import views as logins
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,7 +26,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/", logins.password_reset, name="password_reset"),
     path(
         "accounts/password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -33,7 +34,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        logins.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -41,9 +42,14 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/two-factor/", include("otop_portal.twofactor.urls")),
     path("", include("members.urls")),
     path("equipment/", include("equipment.urls")),
     path("savings/", include("savings.urls")),
     path("fairs/", include("fairs.urls")),
+    path("audit/", include("otop_portal.audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that went away gives the Thai 503 page, whatever raised the error.
+handler500 = "otop_portal.views.server_error"

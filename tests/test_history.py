@@ -11,10 +11,13 @@ EXEMPT = {
     "members.Subdistrict": "loaded from geothai by load_geography, never edited by hand",
     "members.NationalIdView": "itself a log, and the database refuses to change its rows",
     "members.ReceiptCounter": "a counter; the receipts it numbers have history",
+    "members.PasswordResetRequest": "a short-lived log of reset requests, to throttle the form",
     "equipment.RuleOverride": "a record of a decision; the database refuses to change it",
     "equipment.BookingRefusal": "a log of refused requests; the database refuses to change it",
     "equipment.Reminder": "a log of reminders sent, kept so that none is sent twice",
     "members.ProducerMerge": "itself a record of a change, and the database refuses to change it",
+    "members.PersonDataAction": "itself a log (PDPA exports, anonymisations); the database "
+    "refuses to change its rows",
     "savings.JournalEntry": "the journal is append-only: the database refuses to change it",
     "savings.JournalLine": "the journal is append-only: the database refuses to change it",
     "savings.IdempotencyKey": "a log of forms posted; the database refuses to change it",

@@ -28,7 +28,7 @@ from equipment.models import (
     TrainingSignoff,
     UnitStatus,
 )
-from equipment.photos import photo_save
+from equipment.photos import photos_prepare, photos_save
 from equipment.services.bookings import (
     _save,
     count_towards_suspension,
@@ -43,6 +43,15 @@ from members.models import Producer, User
 def may_handle(user: User) -> bool:
     """Who hands machines over and takes them back: provincial staff and approvers."""
     return may_approve(user)
+
+
+def _photos_prepared(photos: list) -> tuple[list, list[str]]:
+    """The photos re-encoded before anything is written (and before any row is locked),
+    or the reason one of them is refused: a bad photo leaves no file behind."""
+    try:
+        return photos_prepare(photos), []
+    except ValidationError as error:
+        return [], error.messages
 
 
 def _checklist_missing(equipment_type: EquipmentType, stage: str, answers: dict) -> list[str]:
@@ -64,6 +73,7 @@ def loan_checkout(
     least one photo, and the borrower's name acknowledging the condition."""
     if not may_handle(by):
         raise PermissionDenied
+    contents, photo_problems = _photos_prepared(photos)
     booking = (
         Booking.objects.select_for_update()
         .select_related("unit__equipment_type")
@@ -82,6 +92,7 @@ def loan_checkout(
         problems.append(_("Tick every checklist item: %(items)s.") % {"items": ", ".join(missing)})
     if not photos:
         problems.append(_("R14 at least one photo of the unit at check-out."))
+    problems += photo_problems
     if not acknowledged_by.strip():
         problems.append(_("R14 the borrower acknowledges the condition: write their name."))
     if problems:
@@ -107,8 +118,8 @@ def loan_checkout(
         ) from error
     booking.status = BookingStatus.CHECKED_OUT
     booking.save(update_fields=["status"])
-    for upload in photos:
-        photo_save(unit=booking.unit, stage=PhotoStage.CHECKOUT, upload=upload, by=by, loan=loan)
+    # the files last: nothing after them can fail and leave them behind
+    photos_save(unit=booking.unit, stage=PhotoStage.CHECKOUT, contents=contents, by=by, loan=loan)
     return loan
 
 
@@ -129,6 +140,7 @@ def loan_return(
     the unit out of lending and flags its future bookings."""
     if not may_handle(by):
         raise PermissionDenied
+    contents, photo_problems = _photos_prepared(photos)
     loan = (
         Loan.objects.select_for_update()
         .select_related("booking", "unit__equipment_type")
@@ -142,6 +154,7 @@ def loan_return(
         problems.append(_("Tick every checklist item: %(items)s.") % {"items": ", ".join(missing)})
     if not photos:
         problems.append(_("R15 at least one photo of the unit at return."))
+    problems += photo_problems
     if condition in DAMAGED and not notes.strip():
         problems.append(_("Describe the damage in the notes."))
     if problems:
@@ -158,8 +171,6 @@ def loan_return(
     if now < booking.period.upper:
         _shrink(booking, now)
     booking.save()
-    for upload in photos:
-        photo_save(unit=loan.unit, stage=PhotoStage.RETURN, upload=upload, by=by, loan=loan)
     producer = booking.producer
     late_days = (now - loan.due_at).total_seconds() / 86400
     if condition in DAMAGED:
@@ -184,6 +195,8 @@ def loan_return(
     elif late_days > 0:
         count_towards_suspension(producer=producer, now=now)
     waitlist_offer_next(unit=loan.unit, now=now)
+    # the files last: nothing after them can fail and leave them behind
+    photos_save(unit=loan.unit, stage=PhotoStage.RETURN, contents=contents, by=by, loan=loan)
     return loan
 
 

@@ -186,11 +186,14 @@ def photo(request, token):
     """A unit's photo, for any login: always a JPEG (photo_save re-encoded it), shown
     inline under a name we made, never sniffed as anything else."""
     picture = get_for_user(request, UnitPhoto, token=token)
+    # Read through the storage API (a file system or object storage alike), never a path.
     response = FileResponse(
         picture.image.open("rb"), content_type="image/jpeg", filename=f"{picture.token}.jpg"
     )
     response["Content-Disposition"] = f'inline; filename="{picture.token}.jpg"'
     response["X-Content-Type-Options"] = "nosniff"
+    # Opened on its own, the photo may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

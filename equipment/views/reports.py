@@ -21,6 +21,7 @@ from equipment import exports, reports
 from equipment.models import EquipmentType, LendingSettings
 from equipment.rulebook import rules_in_words
 from otop_portal.lib.exports import export_response
+from otop_portal.lib.replica import reads_from_replica
 from otop_portal.lib.scoping import get_for_user
 from otop_portal.lib.thaidate import BEDateField, BEDateInput
 
@@ -168,6 +169,7 @@ def report(request, kind):
 
 
 @require_safe
+@reads_from_replica  # a heavy export: the replica, when there is one
 def report_export(request, kind, fmt):
     spec = _report(kind)
     if fmt not in ("csv", "xlsx"):

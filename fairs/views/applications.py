@@ -303,7 +303,8 @@ def _next_url(request) -> str:
     allowed = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if allowed else ""
+    # a bare word ("331") would reach redirect() as a view name: only paths are ours
+    return target if allowed and target.startswith("/") else ""
 
 
 def _review_initial(application: Application) -> dict:

@@ -27,9 +27,11 @@ from members.models.network import (
     fiscal_year_be,
     fiscal_year_end,
 )
+from members.models.privacy import DataActionKind, PersonDataAction
 from members.models.registry import (
     Category,
     Certification,
+    ConsentMethod,
     MemberRole,
     Person,
     Producer,
@@ -54,8 +56,10 @@ __all__ = [
     "CommitteeLevel",
     "CommitteeSeat",
     "CommitteeTerm",
+    "ConsentMethod",
     "ContactKind",
     "ContactLog",
+    "DataActionKind",
     "District",
     "Function",
     "MemberRole",
@@ -67,6 +71,7 @@ __all__ = [
     "NetworkSettings",
     "Participant",
     "Person",
+    "PersonDataAction",
     "Producer",
     "ProducerMember",
     "ProducerMerge",

@@ -30,6 +30,15 @@ class Function(models.TextChoices):
     FAIR_COMMITTEE = "fair_committee", _("Fair committee")
 
 
+# Functions that handle money or check it: their holders may (and, with OTP_REQUIRED,
+# must) log in with a second factor, as provincial staff do.
+SECOND_FACTOR_FUNCTIONS = (
+    Function.SAVINGS_TREASURER,
+    Function.LOAN_COMMITTEE,
+    Function.AUDIT_COMMITTEE,
+)
+
+
 class UserQuerySet(ScopedQuerySet):
     district_path = "district"
 
@@ -150,6 +159,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_function(self, function: str) -> bool:
         return self.is_active and function in self.functions
 
+    @property
+    def second_factor_eligible(self) -> bool:
+        """Provincial staff and the money functions may use a second factor at login."""
+        if self.role == Role.PROVINCIAL_STAFF:
+            return self.is_active
+        if self.pk is None:  # an account being created holds no function yet
+            return False
+        return any(self.has_function(function) for function in SECOND_FACTOR_FUNCTIONS)
+
     def function_labels(self) -> list[str]:
         labels = dict(Function.choices)
         return [str(labels.get(name, name)) for name in sorted(self.functions)]
@@ -163,3 +181,25 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_provincial_staff:
             return True
         return super().has_module_perms(app_label)
+
+
+class PasswordResetRequest(models.Model):
+    """One request of the password reset form, kept an hour or so to throttle the form
+    per client address and per e-mail address. In the database, so that several app
+    servers count together. The e-mail address is kept only as a keyed hash."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    email_hash = models.CharField(_("e-mail address (hashed)"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["address", "at"], name="pwreset_address_at"),
+            models.Index(fields=["email_hash", "at"], name="pwreset_email_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address or '-'} {self.at:%Y-%m-%d %H:%M}"

@@ -107,8 +107,18 @@ class Sex(models.TextChoices):
     UNSPECIFIED = "unspecified", _("Not stated")
 
 
+class ConsentMethod(models.TextChoices):
+    PAPER = "paper", _("Signed paper form")
+    PORTAL = "portal", _("In the portal, in front of a district member")
+    SPOKEN = "spoken", _("Spoken, with a witness")
+
+
 class PersonQuerySet(ScopedQuerySet):
     district_path = "district"
+
+    def without_consent(self):
+        """People with no consent on record, or who withdrew it."""
+        return self.filter(Q(consent_on__isnull=True) | Q(consent_withdrawn_on__isnull=False))
 
     def ordered(self):
         return self.order_by(ThaiSortKey("first_name"), ThaiSortKey("last_name"), "pk")
@@ -147,12 +157,37 @@ class Person(Timestamped, Address):
     phone = models.CharField(_("phone"), max_length=10, blank=True, validators=[PHONE])
     line_id = models.CharField(_("LINE ID"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # Consent (PDPA): when and how the person agreed that the network keeps their data,
+    # what it covers beyond the registry, and when they withdrew it.
     consent_on = models.DateField(
         _("consent date"),
         null=True,
         blank=True,
         help_text=_("When the person agreed that the network keeps their data (PDPA)."),
     )
+    consent_method = models.CharField(
+        _("consent given"), max_length=10, choices=ConsentMethod.choices, blank=True
+    )
+    consent_witness = models.CharField(
+        _("witness of a spoken consent"),
+        max_length=150,
+        blank=True,
+        help_text=_("Who heard the person agree (needed when the consent was spoken)."),
+    )
+    consent_fairs = models.BooleanField(
+        _("consent covers fairs"),
+        default=False,
+        help_text=_("Applying for fair booths on their behalf and naming them on fair results."),
+    )
+    consent_savings = models.BooleanField(
+        _("consent covers savings"),
+        default=False,
+        help_text=_(
+            "For savers the savings contract (form อทผ-01) is the lawful basis; tick when "
+            "they also agreed here."
+        ),
+    )
+    consent_withdrawn_on = models.DateField(_("consent withdrawn on"), null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -163,6 +198,19 @@ class Person(Timestamped, Address):
             models.Index(fields=["phone"], name="person_phone"),
             GinIndex(fields=["first_name"], opclasses=["gin_trgm_ops"], name="person_first_trgm"),
             GinIndex(fields=["last_name"], opclasses=["gin_trgm_ops"], name="person_last_trgm"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="consent_withdrawn_after_given",
+                condition=Q(consent_withdrawn_on__isnull=True)
+                | Q(consent_on__isnull=False, consent_withdrawn_on__gte=models.F("consent_on")),
+                violation_error_message=_("Consent can only be withdrawn after it was given."),
+            ),
+            models.CheckConstraint(
+                name="spoken_consent_has_witness",
+                condition=~Q(consent_method="spoken") | ~Q(consent_witness=""),
+                violation_error_message=_("A spoken consent needs the name of its witness."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,6 +227,10 @@ class Person(Timestamped, Address):
             with suppress(ValidationError):
                 self.national_id = normalize_national_id(self.national_id)
         super().clean_fields(exclude=exclude)
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_on is not None and self.consent_withdrawn_on is None
 
     @property
     def full_name(self) -> str:

@@ -1,24 +1,27 @@
 """Importing producers from a spreadsheet (provincial staff only): upload, preview,
 confirm.
 
-The uploaded file waits between preview and confirm under MEDIA_ROOT/imports/ with a
-random name; the session holds that name and the file's SHA-256. Confirming reads the
-file again, checks the hash, checks every row again and writes it in one
-transaction; then the file is deleted. Files left behind by abandoned previews are
-swept after a day.
+The uploaded file waits between preview and confirm in the media storage under
+imports/ with a random name (through Django's storage API, so with several app
+servers it sits in the shared object storage, not on one server's disk); the session
+holds that name and the file's SHA-256. Confirming reads the file again, checks the
+hash, checks every row again and writes it in one transaction; then the file is
+deleted. Files left behind by abandoned previews are swept after a day.
 """
 
 import hashlib
 import re
 import secrets
-import time
+from datetime import timedelta
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -30,7 +33,8 @@ from otop_portal.lib.scoping import staff_required
 
 SESSION_KEY = "producer_import"
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx"}
-STALE_SECONDS = 24 * 60 * 60
+FOLDER = "imports"
+STALE_AFTER = timedelta(days=1)
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
 # What each column holds, for the page that explains the layout.
@@ -144,8 +148,8 @@ def _scope(user):
     return selectors.districts_for(user)
 
 
-def _folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
+def _stored_name(token: str) -> str:
+    return f"{FOLDER}/{token}"
 
 
 def _sha256(data: bytes) -> str:
@@ -155,13 +159,9 @@ def _sha256(data: bytes) -> str:
 def _keep(request, content: bytes, name: str):
     """Keep the uploaded file for the preview and the confirmation."""
     _forget(request)
-    folder = _folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.iterdir():
-        if old.is_file() and time.time() - old.stat().st_mtime > STALE_SECONDS:
-            old.unlink(missing_ok=True)
+    _sweep()
     token = secrets.token_hex(16)
-    (folder / token).write_bytes(content)
+    default_storage.save(_stored_name(token), ContentFile(content))
     request.session[SESSION_KEY] = {"token": token, "sha256": _sha256(content), "name": name[:100]}
 
 
@@ -172,7 +172,8 @@ def _kept(request) -> tuple[bytes, dict] | None:
     if not _TOKEN.fullmatch(info.get("token", "")):
         return None
     try:
-        content = (_folder() / info["token"]).read_bytes()
+        with default_storage.open(_stored_name(info["token"]), "rb") as kept:
+            content = kept.read()
     except FileNotFoundError:
         return None
     if _sha256(content) != info.get("sha256"):
@@ -184,7 +185,19 @@ def _kept(request) -> tuple[bytes, dict] | None:
 def _forget(request):
     info = request.session.pop(SESSION_KEY, None) or {}
     if _TOKEN.fullmatch(info.get("token", "")):
-        (_folder() / info["token"]).unlink(missing_ok=True)
+        default_storage.delete(_stored_name(info["token"]))
+
+
+def _sweep():
+    """Delete the files of previews abandoned more than a day ago."""
+    try:
+        _folders, names = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - STALE_AFTER
+    for name in filter(_TOKEN.fullmatch, names):
+        if default_storage.get_modified_time(_stored_name(name)) < cutoff:
+            default_storage.delete(_stored_name(name))
 
 
 @csrf_exempt  # checked in _upload, once the size limit is in place (see Django's upload docs)

@@ -13,6 +13,7 @@ from members.filters import ProducerFilter
 from members.forms import PersonForm, ProducerForm
 from members.models import Producer, Subdistrict
 from otop_portal.lib.exports import export_response
+from otop_portal.lib.replica import reads_from_replica
 from otop_portal.lib.scoping import can_write, get_for_user
 from otop_portal.lib.sections import PRODUCER, registry
 
@@ -53,6 +54,7 @@ def producer_list(request):
 
 
 @require_safe
+@reads_from_replica  # a heavy export: the replica, when there is one
 def producer_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from members import services
+from members import privacy, services
 from members.forms import (
     CertificationForm,
     ContactLogForm,
@@ -46,6 +46,17 @@ def _product(request, pk) -> Product:
     return get_for_user(request, Product.objects.select_related("producer"), for_write=True, pk=pk)
 
 
+def _warn_without_consent(request, person) -> None:
+    if not person.has_consent:
+        messages.warning(
+            request,
+            _(
+                "No consent to keep this person's data is on record (PDPA): ask them to sign "
+                "the consent form and record its date."
+            ),
+        )
+
+
 @require_http_methods(["GET", "POST"])
 def person_add(request, pk):
     producer = _producer(request, pk)
@@ -53,6 +64,7 @@ def person_add(request, pk):
 
     def save(person):
         services.person_join(producer=producer, person=person, role=form.cleaned_data["role"])
+        _warn_without_consent(request, person)
 
     return _save_record(
         request,
@@ -67,8 +79,10 @@ def person_add(request, pk):
 def person_detail(request, pk):
     person = get_for_user(request, Person.objects.select_related("district", "subdistrict"), pk=pk)
     may_edit = can_write(request.user, person)
-    if may_edit and person.national_id:
-        # DOMAIN.md §3: who may edit a person sees the full ID, and each view is recorded
+    full_id = request.user.is_provincial_staff and bool(person.national_id)
+    if full_id:
+        # Issue 7 (PDPA): only provincial staff see a national ID in full, and each
+        # sight of it is recorded; everyone else sees it masked.
         NationalIdView.objects.create(person=person, viewed_by=request.user, path=request.path)
     memberships = person.memberships.select_related("producer").order_by("pk")
     history = {"changes": changes_of(person)} if request.user.is_provincial_staff else None
@@ -78,6 +92,8 @@ def person_detail(request, pk):
         {
             "person": person,
             "may_edit": may_edit,
+            "full_id": full_id,
+            "anonymised": privacy.is_anonymised(person),
             "memberships": memberships,
             "history": history,
         },
@@ -97,7 +113,10 @@ def person_edit(request, pk):
         request,
         form,
         back_url=person.get_absolute_url(),
-        save=lambda record: services.person_update(person=record),
+        save=lambda record: (
+            services.person_update(person=record),
+            _warn_without_consent(request, record),
+        ),
         title=_("Edit %(name)s") % {"name": person.full_name},
     )
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from members import exports, selectors
 from members.models import fiscal_year_be
 from otop_portal.lib.exports import export_response
+from otop_portal.lib.replica import reads_from_replica
 
 
 def _fiscal_year(request) -> int | None:
@@ -38,6 +39,7 @@ def reports(request):
 
 
 @require_safe
+@reads_from_replica  # a heavy export: the replica, when there is one
 def report_export(request, kind, fmt):
     if kind not in REPORTS or fmt not in ("csv", "xlsx"):
         raise Http404

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from members.models import NationalIdView
 from otop_portal.lib.exports import Column, Export, export_response
-from otop_portal.lib.scoping import can_write, get_for_user
+from otop_portal.lib.replica import reads_from_replica
+from otop_portal.lib.scoping import get_for_user
 from otop_portal.templatetags.thai import national_id, national_id_masked
 from savings import loanmath, permissions
 from savings import selectors_loans as selectors
@@ -112,6 +113,7 @@ def _loan_columns() -> list[Column]:
 
 
 @require_safe
+@reads_from_replica  # a heavy export: the replica, when there is one
 def loan_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
@@ -489,9 +491,9 @@ def guarantee_replace(request, pk):
 
 
 def _national_id(request, person) -> dict:
-    """A person's ID on a legal form: in full to those who may edit the person (each
-    full view recorded, DOMAIN.md §3), masked to the others."""
-    full = bool(person.national_id) and can_write(request.user, person)
+    """A person's ID on a legal form: in full to provincial staff only (each full view
+    recorded; issue 7, PDPA), masked to the others, who attach a copy of the ID card."""
+    full = bool(person.national_id) and request.user.is_provincial_staff
     if full:
         NationalIdView.objects.create(person=person, viewed_by=request.user, path=request.path)
         shown = national_id(person.national_id)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from otop_portal.lib.exports import Column, Export, export_response
+from otop_portal.lib.replica import reads_from_replica
 from otop_portal.lib.thaidate import BE_OFFSET, BEDateField, BEDateInput
 from savings import permissions, reports
 
@@ -445,6 +446,7 @@ def report(request, kind):
 
 
 @require_safe
+@reads_from_replica  # a heavy export: the replica, when there is one
 def report_export(request, kind, fmt):
     spec = _report(request, kind)
     if fmt not in ("csv", "xlsx"):

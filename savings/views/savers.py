@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from members.models import Person
 from otop_portal.lib.exports import Column, Export, export_response
 from otop_portal.lib.history import changes_of
+from otop_portal.lib.replica import reads_from_replica
 from otop_portal.lib.scoping import get_for_user
 from otop_portal.lib.thaidate import format_thai_date
 from savings import permissions
@@ -108,6 +109,7 @@ def register_export(rows) -> Export:
 
 
 @require_safe
+@reads_from_replica  # a heavy export: the replica, when there is one
 def saver_export(request, fmt):
     _check_format(fmt)
     filterset, today = _register(request)

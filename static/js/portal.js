@@ -12,3 +12,12 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// A 503 (the database is away) carries a Thai "try again" notice for the top of the
+// page: htmx ignores error responses unless told to show them.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 503) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -3,6 +3,7 @@
 
 import io
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -111,6 +112,55 @@ def test_an_upload_that_is_not_an_image_is_refused(approved, staff):
     with time_machine.travel(_at(3, 9), tick=False), pytest.raises(ValidationError):
         _checkout(approved, staff, photos=[fake])
     assert Booking.objects.get(pk=approved.pk).status == BookingStatus.APPROVED
+
+
+def _media_files(settings) -> list:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def test_a_bad_later_photo_refuses_the_checkout_and_leaves_no_file(approved, staff, settings):
+    fake = SimpleUploadedFile("x.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+    with time_machine.travel(_at(3, 9), tick=False), pytest.raises(ValidationError):
+        _checkout(approved, staff, photos=[photo("a.png"), photo("b.png"), fake])
+    assert Booking.objects.get(pk=approved.pk).status == BookingStatus.APPROVED
+    assert not UnitPhoto.objects.exists()
+    assert _media_files(settings) == []
+
+
+def test_a_bad_later_photo_refuses_the_return_and_leaves_no_file(approved, staff, settings):
+    with time_machine.travel(_at(3, 9), tick=False):
+        loan = _checkout(approved, staff)
+    before = _media_files(settings)
+    fake = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
+    with time_machine.travel(_at(4, 16), tick=False), pytest.raises(ValidationError):
+        _return(loan, staff, photos=[photo("a.png"), fake])
+    loan.refresh_from_db()
+    assert loan.returned_at is None
+    assert UnitPhoto.objects.filter(loan=loan).count() == 1
+    assert _media_files(settings) == before
+
+
+def test_a_failing_photo_write_deletes_the_files_already_written(
+    approved, staff, settings, monkeypatch
+):
+    """Should storage fail at the second file, the first is deleted too."""
+    from equipment import photos
+
+    real = photos._write
+    calls = []
+
+    def write_then_fail(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(**kwargs)
+
+    monkeypatch.setattr(photos, "_write", write_then_fail)
+    with time_machine.travel(_at(3, 9), tick=False), pytest.raises(OSError):
+        _checkout(approved, staff, photos=[photo("a.png"), photo("b.png")])
+    assert len(calls) == 2
+    assert _media_files(settings) == []
 
 
 def test_r16_an_early_return_frees_the_rest_of_the_time(approved, staff, unit):

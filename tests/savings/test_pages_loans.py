@@ -471,9 +471,10 @@ def test_the_guarantee_form_names_the_guarantor_the_loan_and_the_amount(client, 
     assert "หนังสือค้ำประกันเงินกู้" in page
     assert guarantee.guarantor.person.full_name in page and loan.number in page
     assert "หนึ่งพันห้าร้อยบาทถ้วน" in page
-    # a district member may edit people of their district: the full ID, recorded
-    assert format_national_id(guarantee.guarantor.person.national_id) in page
-    assert NationalIdView.objects.filter(viewed_by=district_member).count() == 1
+    # issue 7 (PDPA): in full for provincial staff only; masked for a district member
+    assert format_national_id(guarantee.guarantor.person.national_id) not in page
+    assert mask_national_id(guarantee.guarantor.person.national_id) in page
+    assert not NationalIdView.objects.filter(viewed_by=district_member).exists()
 
 
 # --- Loan aging (for the reports) ----------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The load test: simulated users of every persona against gunicorn (see run.py)."""
