@@ -5,6 +5,7 @@
     make bench ARGS="--producers 100000"
     make bench ARGS="-k equipment --units 2000 --bookings 200000"
     make bench ARGS="-k savings --savers 20000"
+    make bench ARGS="--keep -k list"   # keep the database; the next --keep run reuses it
 
 The run builds its own database (test_<name> on the same server as the portal), fills
 it with the generator in bench/data.py, times each scenario and its yardstick in
@@ -32,6 +33,11 @@ def main() -> None:
     parser.add_argument(
         "--savers", type=int, default=20_000, help="savings group members (0: none)"
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the database afterwards, and reuse a kept one (to iterate on a fix)",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -43,7 +49,7 @@ def main() -> None:
     from bench import data, scenarios
 
     setup_test_environment()
-    databases = setup_databases(verbosity=0, interactive=False)
+    databases = setup_databases(verbosity=0, interactive=False, keepdb=args.keep)
     try:
         scale = data.Scale(
             args.accounts_per_district,
@@ -52,12 +58,16 @@ def main() -> None:
             bookings=args.bookings,
             savers=args.savers,
         )
-        counts = data.generate(scale=scale)
-        print(f"Data: {counts}")
+        if args.keep and data.generated():
+            print("Data: the kept database's (--keep)")
+        else:
+            counts = data.generate(scale=scale)
+            print(f"Data: {counts}")
         rows = run(scenarios, args.match, args.rounds)
         print(table(rows, args.rounds))
     finally:
-        teardown_databases(databases, verbosity=0)
+        if not args.keep:
+            teardown_databases(databases, verbosity=0)
 
 
 def run(scenarios, match: str, rounds: int) -> list[tuple[str, str, float, float, float]]:

@@ -73,6 +73,11 @@ def generate(*, scale: Scale, seed: int = 2568) -> dict:
     return counts
 
 
+def generated() -> bool:
+    """Whether this database already holds generated data (a kept one)."""
+    return User.objects.filter(username="bench.staff").exists()
+
+
 def accounts(rng: random.Random, scale: Scale) -> int:
     password = make_password("bench-password", hasher="md5")
     districts = list(District.objects.filter(province_id=settings.PORTAL_PROVINCE_CODE))
@@ -101,15 +106,18 @@ TYPE_WEIGHTS = (55, 42, 3)  # the national shares of registered producers
 
 
 def producers(rng: random.Random, scale: Scale) -> int:
-    """`scale.producers` producers spread over the province's districts, each with a
-    contact person, 1–3 products, star ratings for about half the products and a
-    network membership. Names are combinations ("กลุ่มทอผ้า" + "บ้านหนองแวง" +
-    "หมู่ 3") so that a Thai substring search has real work to do.
+    """`scale.producers` producers spread over every district of the country's 77
+    provinces (the national data set: 100,000 producers; the portal's own province gets
+    its share, about 1 in 100), each with a contact person, 1–5 products (3 on
+    average), star ratings for about half the products and a network membership.
+    Names are combinations ("กลุ่มทอผ้า" + "บ้านหนองแวง" + "หมู่ 3") so that a Thai
+    substring search has real work to do.
 
     Written with COPY rather than INSERT (see CopyTable); generated columns
     (Producer.name_sort) are left to the database."""
     districts = list(
-        District.objects.filter(province_id=settings.PORTAL_PROVINCE_CODE)
+        District.objects.filter(subdistricts__isnull=False)
+        .distinct()
         .prefetch_related("subdistricts")
         .order_by("code")
     )
@@ -128,8 +136,25 @@ def producers(rng: random.Random, scale: Scale) -> int:
     for table in tables:
         table.write()
     with connection.cursor() as cursor:
+        # Producer.best_stars, which the rating triggers keep (off while COPY loads)
+        cursor.execute(BEST_STARS)
         cursor.execute("ANALYZE")  # plan as on a database that has lived with this data
     return scale.producers
+
+
+BEST_STARS = """
+    UPDATE members_producer SET best_stars = best.stars
+    FROM (
+        SELECT latest.producer_id, max(latest.stars) AS stars FROM (
+            SELECT DISTINCT ON (rating.product_id) product.producer_id, rating.stars
+            FROM members_starrating rating
+            JOIN members_product product ON product.id = rating.product_id
+            ORDER BY rating.product_id, rating.round_year_be DESC
+        ) latest
+        GROUP BY latest.producer_id
+    ) best
+    WHERE members_producer.id = best.producer_id
+"""
 
 
 def _producer(rng, tables, number, district_code, area, context) -> None:
@@ -156,7 +181,7 @@ def _producer(rng, tables, number, district_code, area, context) -> None:
     )
     role = MemberRole.CHAIR if kind == GROUP else MemberRole.OWNER
     members.add(producer_id=producer_id, person_id=person_id, role=role)
-    kinds = [profile.kinds[0], *rng.sample(KINDS, rng.randint(0, 2))]
+    kinds = [profile.kinds[0], *rng.sample(KINDS, rng.randint(0, 4))]
     for product_kind in dict.fromkeys(kinds):  # no product twice
         product_id = products.add(
             producer_id=producer_id,

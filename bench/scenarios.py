@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 
 from bench import scenarios_fairs
 from members.models import Category, User
+from otop_portal.lib.keyset import KeysetPage
 
 YARDSTICK_PAGE = "trivial logged-in page"
 
@@ -53,20 +54,23 @@ def _get(
 
 
 def _last_page(client: Client, url: str) -> str:
-    """The URL of the list's last page as the view paginates it for this user: read
-    from the first page's context, else a page number past the end (which Django's
+    """The URL of the list's last page as the view pages it for this user: `last=1`
+    for a list read by its sort key (otop_portal/lib/keyset.py), else the page number
+    read from the first page's context, else one past the end (which Django's
     Paginator.get_page answers with the last page)."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     contexts = response.context if isinstance(response.context, list) else [response.context]
-    pages = [
-        value.paginator.num_pages
+    values = [
+        value
         for context in contexts
         for layer in getattr(context, "dicts", [])
         for value in layer.values()
-        if isinstance(value, Page)
     ]
     separator = "&" if "?" in url else "?"
+    if any(isinstance(value, KeysetPage) for value in values):
+        return f"{url}{separator}last=1"
+    pages = [value.paginator.num_pages for value in values if isinstance(value, Page)]
     return f"{url}{separator}page={pages[0] if pages else 1_000_000}"
 
 

@@ -405,7 +405,7 @@ class ProducerAdmin(RegistryAdmin):
         "contact_person",
         "product_count",
         "membership_status",
-        "best_stars",
+        "stars",
     )
     list_filter = (
         ("district", ProvinceDistrictFilter),
@@ -470,7 +470,7 @@ class ProducerAdmin(RegistryAdmin):
         return MembershipStatus(producer.membership_status).label
 
     @admin.display(description=_("best current stars"), ordering="best_stars")
-    def best_stars(self, producer):
+    def stars(self, producer):
         return stars_display(producer.best_stars)
 
     def save_model(self, request, obj, form, change):

@@ -3,8 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from members.models import (
     District,
@@ -44,24 +43,12 @@ def accounts_for(user) -> QuerySet[User]:
     )
 
 
-# The best current rating of a producer: each product's latest round, the highest of
-# those. DISTINCT ON reads the (product, round) unique index backwards.
-BEST_STARS_SQL = """
-    SELECT max(latest.stars) FROM (
-        SELECT DISTINCT ON (rating.product_id) rating.stars
-        FROM members_starrating rating
-        JOIN members_product product ON product.id = rating.product_id
-        WHERE product.producer_id = members_producer.id
-        ORDER BY rating.product_id, rating.round_year_be DESC
-    ) latest
-"""
-
-
 def producers_for(
     user, *, grace_days: int | None = None, include_merged: bool = False
 ) -> QuerySet[Producer]:
     """Producers as the lists and exports show them, in Thai dictionary order, with
-    their best current stars, membership status and products in one query. Records
+    their membership status and products in one query (their best current stars are
+    a column the database keeps, Producer.best_stars). Records
     merged into another are left out unless `include_merged`."""
     if grace_days is None:
         grace_days = NetworkSettings.current().grace_days
@@ -74,7 +61,6 @@ def producers_for(
     return (
         producers.select_related("district", "subdistrict", "contact_person")
         .annotate(
-            best_stars=RawSQL(BEST_STARS_SQL, ()),  # noqa: S611 - constant SQL, no input
             membership_status=Subquery(membership.values("status_today")[:1]),
             product_count=Subquery(
                 Product.objects.filter(producer=OuterRef("pk"))
@@ -95,25 +81,31 @@ def producers_for(
 
 def search_producers(producers: QuerySet[Producer], text: str) -> QuerySet[Producer]:
     """Producers whose name, people (names, phone), phone or products match `text`
-    as a substring, the way people type it. Trigram indexes keep it fast."""
+    as a substring, the way people type it, or whose CDD code is `text`.
+
+    Each source is its own query, answered by its own trigram index (on UPPER(), which
+    is what icontains compares), and the producers are those of their union: one
+    `id IN (… UNION …)` the database resolves before it sorts, instead of testing
+    every producer against every source."""
     text = text.strip()
     if not text:
         return producers
     digits = text.replace("-", "").replace(" ", "")
-    people = ProducerMember.objects.filter(producer=OuterRef("pk")).filter(
-        Q(person__first_name__icontains=text)
-        | Q(person__last_name__icontains=text)
-        | Q(person__phone__contains=digits)
-    )
-    products = Product.objects.filter(producer=OuterRef("pk"), name__icontains=text)
-    return producers.filter(
-        Q(name__icontains=text)
-        | Q(name_en__icontains=text)
-        | Q(phone__contains=digits)
-        | Q(cdd_code__iexact=text)
-        | Exists(people)
-        | Exists(products)
-    )
+    sources = [
+        Producer.objects.filter(Q(name__icontains=text) | Q(name_en__icontains=text)).values("pk"),
+        Product.objects.filter(name__icontains=text).values("producer"),
+        ProducerMember.objects.filter(
+            Q(person__first_name__icontains=text) | Q(person__last_name__icontains=text)
+        ).values("producer"),
+        Producer.objects.filter(cdd_code__iexact=text).values("pk"),
+    ]
+    if digits.isdigit():  # a phone number, or part of one
+        sources += [
+            Producer.objects.filter(phone__contains=digits).values("pk"),
+            ProducerMember.objects.filter(person__phone__contains=digits).values("producer"),
+        ]
+    first, *rest = (source.order_by() for source in sources)  # no sort inside a UNION
+    return producers.filter(pk__in=first.union(*rest))
 
 
 def producer_detail(user, pk: int) -> QuerySet[Producer]:
@@ -186,8 +178,7 @@ def district_dashboard(user) -> list[dict]:
     for code, category, count in by_category:
         rows[code]["categories"][category] = count
     by_stars = (
-        producers_for(user)
-        .filter(district__in=rows, best_stars__isnull=False)
+        producers.filter(best_stars__isnull=False)
         .order_by()
         .values_list("district", "best_stars")
         .annotate(n=Count("pk"))

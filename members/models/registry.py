@@ -9,12 +9,14 @@ without touching anything else.
 from contextlib import suppress
 from datetime import timedelta
 
+import pgtrigger
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -196,8 +198,10 @@ class Person(Timestamped, Address):
         verbose_name_plural = _("people")
         indexes = [
             models.Index(fields=["phone"], name="person_phone"),
-            GinIndex(fields=["first_name"], opclasses=["gin_trgm_ops"], name="person_first_trgm"),
-            GinIndex(fields=["last_name"], opclasses=["gin_trgm_ops"], name="person_last_trgm"),
+            GinIndex(fields=["phone"], opclasses=["gin_trgm_ops"], name="person_phone_trgm"),
+            # substring search on names; UPPER() because that is what icontains compares
+            GinIndex(OpClass(Upper("first_name"), name="gin_trgm_ops"), name="person_first_trgm"),
+            GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="person_last_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -254,7 +258,13 @@ class ProducerQuerySet(ScopedQuerySet):
         return self.filter(merged_into__isnull=True)
 
 
-@track()
+# A producer's best current rating: each of its products' latest round, the highest of
+# those. Kept in Producer.best_stars by the database (the triggers below call it), so
+# the lists filter and the dashboards count by stars without reading every rating.
+# The function members_refresh_best_stars(producer) is made by migration 0012.
+
+
+@track(exclude=["best_stars"])  # derived from the ratings, whose own history has the change
 class Producer(Timestamped, Address):
     """An OTOP producer (ผู้ผลิต/ผู้ประกอบการ): a group, a single owner or an SME."""
 
@@ -321,6 +331,10 @@ class Producer(Timestamped, Address):
         verbose_name=_("merged into"),
     )
 
+    best_stars = models.PositiveSmallIntegerField(
+        _("best current stars"), null=True, blank=True, editable=False
+    )
+
     objects = ProducerQuerySet.as_manager()
 
     class Meta:
@@ -329,8 +343,15 @@ class Producer(Timestamped, Address):
         ordering = ["name_sort", "pk"]
         indexes = [
             models.Index(fields=["district", "name_sort"], name="producer_district_name"),
-            # Thai substring search ("as people type it") on the name.
-            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="producer_name_trgm"),
+            models.Index(fields=["best_stars", "name_sort"], name="producer_stars_name"),
+            # the whole list, read a page at a time by its sort key (lib/keyset.py)
+            models.Index(fields=["name_sort", "id"], name="producer_name_sort"),
+            # Thai substring search ("as people type it") on the name: on UPPER(name),
+            # which is what Django's icontains compares.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="producer_name_upper_trgm"),
+            GinIndex(OpClass(Upper("name_en"), name="gin_trgm_ops"), name="producer_name_en_trgm"),
+            GinIndex(fields=["phone"], opclasses=["gin_trgm_ops"], name="producer_phone_trgm"),
+            models.Index(Upper("cdd_code"), name="producer_cdd_code_upper"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -458,10 +479,25 @@ class Product(Timestamped):
         verbose_name_plural = _("products")
         ordering = ["name", "pk"]
         indexes = [
-            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="product_name_trgm"),
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="product_name_upper_trgm"),
         ]
         constraints = [
             models.CheckConstraint(name="product_price_not_negative", condition=Q(price__gte=0)),
+        ]
+        triggers = [
+            # A product moved to another producer (a merge) or deleted takes its stars along.
+            pgtrigger.Trigger(
+                name="producer_best_stars_moved",
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("producer_id") | pgtrigger.Delete,
+                func="""
+                    PERFORM members_refresh_best_stars(OLD.producer_id);
+                    IF TG_OP = 'UPDATE' THEN
+                        PERFORM members_refresh_best_stars(NEW.producer_id);
+                    END IF;
+                    RETURN NULL;
+                """,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -522,6 +558,24 @@ class StarRating(Timestamped):
                 name="verified_with_who_and_when",
                 condition=Q(verified_at__isnull=True, verified_by__isnull=True)
                 | Q(verified_at__isnull=False, verified_by__isnull=False),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="producer_best_stars",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                func="""
+                    IF TG_OP <> 'INSERT' THEN
+                        PERFORM members_refresh_best_stars(
+                            (SELECT producer_id FROM members_product WHERE id = OLD.product_id));
+                    END IF;
+                    IF TG_OP <> 'DELETE' THEN
+                        PERFORM members_refresh_best_stars(
+                            (SELECT producer_id FROM members_product WHERE id = NEW.product_id));
+                    END IF;
+                    RETURN NULL;
+                """,
             ),
         ]
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from members.filters import ProducerFilter
 from members.forms import PersonForm, ProducerForm
 from members.models import Producer, Subdistrict
 from otop_portal.lib.exports import export_response
+from otop_portal.lib.keyset import keyset_page
 from otop_portal.lib.replica import reads_from_replica
 from otop_portal.lib.scoping import can_write, get_for_user
 from otop_portal.lib.sections import PRODUCER, registry
@@ -35,9 +35,12 @@ def _filtered(request) -> ProducerFilter:
 @require_safe
 def producer_list(request):
     producers = _filtered(request)
-    page = Paginator(producers.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Read by the sort key, not by page number: the last page of 100,000 producers
+    # costs what the first does (otop_portal/lib/keyset.py).
+    page = keyset_page(producers.qs, request.GET, per_page=PAGE_SIZE)
     query = request.GET.copy()
-    query.pop("page", None)
+    for cursor in ("page", "after", "before", "last"):
+        query.pop(cursor, None)
     template = "members/producer_list.html"
     if request.htmx:
         template += "#results"
