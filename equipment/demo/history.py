@@ -35,7 +35,15 @@ from equipment.models import (
     UnitStatus,
 )
 from equipment.photos import photo_save
-from equipment.workdays import Calendar, Slot, at, day_slot, hour_slot, no_show_deadline
+from equipment.workdays import (
+    Calendar,
+    Slot,
+    at,
+    day_slot,
+    hour_slot,
+    local_day,
+    no_show_deadline,
+)
 from members.models import Role, User
 
 
@@ -192,14 +200,26 @@ class History:
                     },
                 )
 
-    def past_loans(self, unit, index: int, *, until: int) -> None:
+    def loan_slots(self, unit, index: int, *, until: int):
+        """The unit's past loans, one after another: each begins after the previous one's
+        turnaround (which a holiday weekend can stretch past the next few days) and the
+        last one's turnaround ends `until` days before today."""
         offset = -120 + index * 2
         longest = min(unit.equipment_type.max_duration, 4)
         while True:
             first = self.workday(offset)
             slot = self.span(unit, first, self.rng.randint(1, longest))
-            if (slot.last_day - self.today).days >= until:
+            free_from = local_day(slot.blocked.upper) + timedelta(days=1)
+            if (free_from - self.today).days > until:
                 return
+            yield slot
+            offset = max(
+                (slot.last_day - self.today).days + self.rng.randint(4, 12),
+                (free_from - self.today).days,
+            )
+
+    def past_loans(self, unit, index: int, *, until: int) -> None:
+        for slot in self.loan_slots(unit, index, until=until):
             producer = self.rng.choice(self.producers)
             booking = self.booking(unit, producer, slot, BookingStatus.RETURNED)
             late = self.rng.random() < 0.08
@@ -215,7 +235,6 @@ class History:
                 condition=Condition.WORN if worn else Condition.GOOD,
                 notes="ยางรองเริ่มแข็ง" if worn else "",
             )
-            offset = (slot.last_day - self.today).days + self.rng.randint(4, 12)
 
     def past_sessions(self, unit, index: int) -> None:
         trained = self.producers[:8]

@@ -1,14 +1,21 @@
 """The equipment demo data: types with manuals and terms, twelve units, holidays and a
 few months of history that keeps every database rule, the same after a second run."""
 
+from datetime import datetime, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
 import pytest
 import time_machine
 
 from equipment.demo import seed_equipment
+from equipment.demo.catalogue import STAFF_USERNAME
+from equipment.demo.history import History
 from equipment.models import (
     Booking,
     EquipmentType,
     EquipmentUnit,
+    LendingSettings,
     Loan,
     MaintenanceTicket,
     NonWorkingDay,
@@ -19,9 +26,11 @@ from equipment.models import (
     UnitStatus,
 )
 from equipment.selectors_care import OK, services_due, stocktakes_due
+from equipment.services_care_extra import holidays_load
 from members.demo import seed_accounts
 from members.demo_registry import seed_registry
-from tests.equipment.conftest import NOW
+from members.models import User
+from tests.equipment.conftest import NOW, TODAY
 
 COUNTED = [
     EquipmentType,
@@ -102,3 +111,49 @@ def test_the_care_pages_show_the_demo(seeded, client):
         client.force_login(User.objects.get(username="cdd.staff"))
         assert client.get(reverse("equipment:suspension_list")).status_code == 200
         assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        # Chulalongkorn Day (Friday 23 October 2026) made a loan's one-day turnaround run
+        # over the long weekend into the day the next loan began: seeding crashed a month
+        # after it, on the database's no-overlap rule.
+        datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Bangkok")),
+    ],
+)
+def test_it_seeds_on_a_day_whose_history_crosses_a_long_weekend(db, settings, day):
+    settings.DEBUG = True
+    with time_machine.travel(day, tick=False):
+        seed_accounts()
+        seed_registry()
+        assert seed_equipment() == []
+    assert Booking.objects.filter(status="returned").count() >= 30
+
+
+def test_no_day_of_two_years_gives_past_loans_that_overlap(seeded, monkeypatch):
+    """Whatever day the demo is seeded on, each unit's past loans leave room for the
+    previous one's turnaround and end with theirs before the story's own bookings."""
+    holidays_load(years=[2025, 2026, 2027, 2028])
+    lending = LendingSettings.current()
+    monkeypatch.setattr(LendingSettings, "current", classmethod(lambda cls: lending))
+    staff = User.objects.get(username=STAFF_USERNAME)
+    units = {
+        (unit.equipment_type.name, index): unit
+        for name in EquipmentType.objects.values_list("name", flat=True)
+        for index, unit in enumerate(
+            EquipmentUnit.objects.filter(equipment_type__name=name)
+            .select_related("equipment_type")
+            .order_by("asset_number")
+        )
+    }
+    daily = [unit for unit in units.values() if not unit.equipment_type.is_hourly]
+    for offset in range(-365, 366):
+        today = TODAY + timedelta(days=offset)
+        history = History(today, units, [], staff)
+        for index, unit in enumerate(daily):
+            slots = list(history.loan_slots(unit, index, until=-14))
+            assert slots, (today, unit)
+            for before, after in pairwise(slots):
+                assert before.blocked.upper < after.blocked.lower, (today, unit, before, after)
+            assert slots[-1].blocked.upper.date() < today - timedelta(days=14), (today, unit)
