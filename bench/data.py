@@ -138,9 +138,16 @@ def producers(rng: random.Random, scale: Scale) -> int:
     with connection.cursor() as cursor:
         # Producer.best_stars, which the rating triggers keep (off while COPY loads)
         cursor.execute(BEST_STARS)
+        # and Producer.search_text, which the producer, product and member triggers keep
+        cursor.execute(SEARCH_TEXT)
         cursor.execute("ANALYZE")  # plan as on a database that has lived with this data
     return scale.producers
 
+
+SEARCH_TEXT = """
+    UPDATE members_producer
+    SET search_text = members_search_text(id, name, name_en, phone, cdd_code)
+"""
 
 BEST_STARS = """
     UPDATE members_producer SET best_stars = best.stars

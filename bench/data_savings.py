@@ -1,7 +1,7 @@
 """The savings group's benchmark data, a step of bench/data.py: `scale.savers` members
 (2,000 of them in Mueang Sa Kaeo, whose collection sheet is measured), their pledged
-savings month by month through the last whole accounting year (the one the allocation
-preview computes) and, in Mueang Sa Kaeo, through last month; one member in twenty
+savings month by month for five years through the last whole accounting year (the one
+the allocation preview computes) and, in Mueang Sa Kaeo, through last month; one member in twenty
 with a loan paid out in the first half of that year and repaid instalment by
 instalment (one borrower in ten misses some), and every month closed through last
 month.
@@ -31,6 +31,9 @@ MISSED_PLEDGES = 0.04  # the chance a month's pledge is not paid
 COLLECTION_DAY = 5
 LOAN_DAY = 10
 UNITS = (1, 2, 2, 3, 4, 5, 6, 10, 20)
+# Months of pledges written one by one before the allocation year (with the year: five
+# years of monthly entries); what a member saved before them is one opening balance.
+HISTORY_MONTHS = 48
 
 
 def allocation_year(today: date) -> tuple[date, date]:
@@ -157,7 +160,7 @@ class _Savings:
 
         rng = self.rng
         if rng.random() < 0.9:
-            joined = self.start - relativedelta(months=rng.randint(1, 24))
+            joined = self.start - relativedelta(months=rng.randint(1, HISTORY_MONTHS + 12))
         else:
             joined = self.start + relativedelta(months=rng.randint(1, 10))
         joined = joined.replace(day=COLLECTION_DAY)
@@ -199,16 +202,18 @@ class _Savings:
         )
 
     def _pledges(self, saver_id: int, code: str, joined: date, monthly: Decimal) -> Decimal:
-        """The opening balance (the months before the year, paid in full) and a
-        payment on collection day for each month of the year, and for the sheet's
-        district through last month; now and then a month is missed."""
-        before = (self.start.year - joined.year) * 12 + self.start.month - joined.month
+        """The opening balance (the months before the history, paid in full) and a
+        payment on collection day for each month from the history's start to the
+        year's end, and for the sheet's district through last month; now and then a
+        month is missed."""
+        history = self.start - relativedelta(months=HISTORY_MONTHS)
+        before = (history.year - joined.year) * 12 + history.month - joined.month
         months_before = max(0, before)
         total = monthly * months_before
         if total:
             self.opening.append((saver_id, total))
         last = self.end if code != SHEET_DISTRICT else self.last_closed
-        month = max(joined, self.start.replace(day=COLLECTION_DAY))
+        month = max(joined, history.replace(day=COLLECTION_DAY))
         while month <= last:
             if self.rng.random() >= MISSED_PLEDGES:
                 self.pledge(saver_id, month, monthly)
@@ -226,7 +231,8 @@ class _Savings:
             {"account_id": self.role["pledged"], "credit": amount, "saver_id": saver_id}
             for saver_id, amount in self.opening
         ]
-        self.entry(self.start - timedelta(days=1), "opening", lines)
+        history = self.start - relativedelta(months=HISTORY_MONTHS)
+        self.entry(history - timedelta(days=1), "opening", lines)
 
     # --- loans ---
 
@@ -321,10 +327,10 @@ class _Savings:
     # --- closing ---
 
     def _closed_months(self) -> None:
-        """Every month from the year's first through last month, closed with the cash
-        counted equal to the cash book."""
+        """Every month from the history's first through last month, closed with the
+        cash counted equal to the cash book."""
         cash, days = Decimal(0), sorted(self.cash)
-        month = self.start
+        month = self.start - relativedelta(months=HISTORY_MONTHS)
         while month <= self.last_closed:
             month_end = month + relativedelta(months=1) - timedelta(days=1)
             while days and days[0] <= month_end:

@@ -269,7 +269,10 @@ def _pledges_by_plain_sql():
     cash, pledged = account(Role.CASH).pk, account(Role.PLEDGED).pk
     today = timezone.localdate()
     unit = policy_on(today).unit_value
-    numbers = itertools.count(1)
+    from savings.models import JournalEntry
+
+    # after the numbers an earlier run on a kept database (--keep) took
+    numbers = itertools.count(JournalEntry.objects.filter(number__startswith="BS").count() + 1)
 
     def post():
         for _n in range(PLEDGES_PER_CALL):
@@ -360,3 +363,112 @@ SCENARIOS += SAVINGS_SCENARIOS
 
 YARDSTICKS.update(scenarios_fairs.YARDSTICKS)
 SCENARIOS += [Scenario(*row) for row in scenarios_fairs.SCENARIOS]
+
+
+# --- The largest exports, against PostgreSQL's own COPY of the same query -----------------
+
+YARDSTICK_COPY_PRODUCERS = "COPY (the producers export's query) TO STDOUT"
+YARDSTICK_COPY_LINES = "COPY (the journal lines export's query) TO STDOUT"
+
+
+class _Sink:
+    """Where the yardstick's COPY writes: nowhere (what COPY costs the database and the
+    driver, without a response)."""
+
+    def write(self, data) -> None:
+        pass
+
+
+def _producers_export_of_staff():
+    from members.exports import producers_export
+    from members.selectors import producers_for
+
+    staff = User.objects.get(username="bench.staff")
+    return producers_export(producers_for(staff), full_ids=True)
+
+
+def _journal_lines_export(entries=None):
+    from savings import selectors_books
+    from savings.models import JournalEntry
+    from savings.views.books import journal_lines_export
+
+    entries = JournalEntry.objects.all() if entries is None else entries
+    return journal_lines_export(selectors_books.journal_lines(entries))
+
+
+def _copy_of(build_export):
+    """The yardstick: the export's own SELECT inside `COPY … TO STDOUT WITH (FORMAT
+    csv)`, run by psycopg2 straight into a sink."""
+
+    def setup():
+        from django.db import connection
+        from django.utils import translation
+
+        from otop_portal.lib import copy_csv
+
+        with translation.override("th"):
+            export = build_export()
+            cells = [copy_csv.cell(column.sql, column.kind) for column in export.columns]
+            statement = copy_csv.copy_sql(export.rows, cells, "default")
+
+        def copy():
+            with connection.cursor() as cursor:
+                cursor.copy_expert(statement, _Sink())
+
+        return copy
+
+    return setup
+
+
+def _journal_export_with_memory():
+    """The journal lines download as a user gets it; first, untimed, the peak memory
+    the Python side holds while streaming 100,000 and 1,000,000 lines (tracemalloc),
+    printed, to show that it does not grow with the number of rows."""
+    from savings.models import JournalLine
+
+    total = JournalLine.objects.count()
+    if total < 1_000:
+        raise Skip("no ledger (--savers 0)")
+    for size in (100_000, 1_000_000):
+        if size <= total:
+            _print_export_memory(size)
+    return _get("bench.staff", lambda: reverse("savings:journal_export", args=["csv"]))()
+
+
+def _print_export_memory(size: int) -> None:
+    import tracemalloc
+
+    from django.utils import translation
+
+    from otop_portal.lib.exports import csv_response
+    from savings.models import JournalEntry, JournalLine
+
+    last_entry = JournalLine.objects.order_by("entry_id", "pk").values_list("entry_id", flat=True)[
+        size - 1
+    ]
+    with translation.override("th"):
+        export = _journal_lines_export(JournalEntry.objects.filter(pk__lte=last_entry))
+        tracemalloc.start()
+        lines = sum(chunk.count(b"\n") for chunk in csv_response(export).streaming_content)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    print(f"journal lines CSV by COPY: {lines - 1:,} lines, peak Python memory {peak / 1e6:.1f} MB")
+
+
+YARDSTICKS[YARDSTICK_COPY_PRODUCERS] = _copy_of(_producers_export_of_staff)
+YARDSTICKS[YARDSTICK_COPY_LINES] = _copy_of(_journal_lines_export)
+
+SCENARIOS += [
+    Scenario(
+        "all producers CSV export (COPY streamed), provincial staff",
+        YARDSTICK_COPY_PRODUCERS,
+        _get("bench.staff", _producer_export),
+        rounds=5,
+    ),
+    Scenario(
+        "journal lines CSV export, every line (COPY streamed), provincial staff",
+        YARDSTICK_COPY_LINES,
+        _journal_export_with_memory,
+        rounds=3,
+    ),
+]

@@ -1,7 +1,9 @@
 """Registry exports: each yields the rows a report needs through the shared mechanism."""
 
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from otop_portal.lib import copy_csv
 from otop_portal.lib.exports import Column, Export
 from otop_portal.lib.natid import format_national_id, mask_national_id
 
@@ -27,7 +29,10 @@ def accounts_export(accounts) -> Export:
 
 def producers_export(producers, *, full_ids: bool) -> Export:
     """The producer list as it is filtered on the page. National IDs are masked for
-    everyone but provincial staff (DOMAIN.md §3)."""
+    everyone but provincial staff (DOMAIN.md §3). Each column also says its SQL: the
+    CSV of every producer in the country is written by PostgreSQL's COPY."""
+    from members.models import MembershipStatus, ProducerType
+
     show_id = format_national_id if full_ids else mask_national_id
 
     def contact_id(producer):
@@ -37,28 +42,63 @@ def producers_export(producers, *, full_ids: bool) -> Export:
     return Export(
         filename=_("producers"),
         columns=[
-            Column(_("Name"), lambda p: p.name),
-            Column(_("Type"), lambda p: p.get_producer_type_display()),
+            Column(_("Name"), lambda p: p.name, sql="name"),
             Column(
-                _("Community enterprise number"), lambda p: p.community_enterprise_no, kind="id"
+                _("Type"),
+                lambda p: p.get_producer_type_display(),
+                sql=copy_csv.label("producer_type", ProducerType.choices),
             ),
-            Column(_("CDD producer code"), lambda p: p.cdd_code or "", kind="id"),
-            Column(_("District"), lambda p: p.district.name),
-            Column(_("Subdistrict"), lambda p: p.subdistrict.name if p.subdistrict else ""),
-            Column(_("Postal code"), lambda p: p.postal_code, kind="id"),
-            Column(_("Phone"), lambda p: p.phone, kind="id"),
-            Column(_("Contact person"), lambda p: str(p.contact_person or "")),
-            Column(_("Contact's national ID"), contact_id, kind="id"),
+            Column(
+                _("Community enterprise number"),
+                lambda p: p.community_enterprise_no,
+                kind="id",
+                sql="community_enterprise_no",
+            ),
+            Column(_("CDD producer code"), lambda p: p.cdd_code or "", kind="id", sql="cdd_code"),
+            Column(_("District"), lambda p: p.district.name, sql=copy_csv.area_name("district__")),
+            Column(
+                _("Subdistrict"),
+                lambda p: p.subdistrict.name if p.subdistrict else "",
+                sql=copy_csv.area_name("subdistrict__"),
+            ),
+            Column(_("Postal code"), lambda p: p.postal_code, kind="id", sql="postal_code"),
+            Column(_("Phone"), lambda p: p.phone, kind="id", sql="phone"),
+            Column(
+                _("Contact person"),
+                lambda p: str(p.contact_person or ""),
+                sql=copy_csv.full_name("contact_person__"),
+            ),
+            Column(
+                _("Contact's national ID"),
+                contact_id,
+                kind="id",
+                sql=copy_csv.national_id("contact_person__national_id", full=full_ids),
+            ),
             Column(
                 _("Contact's phone"),
                 lambda p: p.contact_person.phone if p.contact_person else "",
                 kind="id",
+                sql="contact_person__phone",
             ),
-            Column(_("Products"), lambda p: p.product_names or ""),
-            Column(_("Number of products"), lambda p: p.product_count or 0, kind="int"),
-            Column(_("Best current stars"), lambda p: p.best_stars, kind="int"),
-            Column(_("Membership"), lambda p: _status_label(p.membership_status)),
-            Column(_("Registered"), lambda p: p.created_at, kind="date"),
+            Column(_("Products"), lambda p: p.product_names or "", sql="product_names"),
+            Column(
+                _("Number of products"),
+                lambda p: p.product_count or 0,
+                kind="int",
+                sql=Coalesce("product_count", 0),
+            ),
+            Column(_("Best current stars"), lambda p: p.best_stars, kind="int", sql="best_stars"),
+            Column(
+                _("Membership"),
+                lambda p: _status_label(p.membership_status),
+                sql=copy_csv.label("membership_status", MembershipStatus.choices),
+            ),
+            Column(
+                _("Registered"),
+                lambda p: p.created_at,
+                kind="date",
+                sql=copy_csv.local_date("created_at"),
+            ),
         ],
         rows=producers,
     )

@@ -45,6 +45,16 @@ def journal(user):
     )
 
 
+def journal_lines(entries):
+    """The lines of `entries` (the journal as filtered), in the order of the books:
+    by date, entry and line, with what the export shows of each."""
+    return (
+        JournalLine.objects.filter(entry__in=entries.values("pk"))
+        .select_related("entry", "account", "saver__person", "loan")
+        .order_by("entry__on", "entry_id", "pk")
+    )
+
+
 def journal_months(today: date) -> list[date]:
     """The first day of every month from the first entry's to `today`'s, newest first."""
     first = JournalEntry.objects.aggregate(first=Min("on"))["first"]

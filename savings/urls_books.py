@@ -7,6 +7,7 @@ from savings.views import books
 
 urlpatterns = [
     path("journal/", books.journal, name="journal"),
+    path("journal/export/<str:fmt>/", books.journal_export, name="journal_export"),
     path("journal/<int:pk>/", books.entry_detail, name="entry_detail"),
     path("journal/<int:pk>/reverse/", books.reversal_request, name="reversal_request"),
     path("expenses/new/", books.expense, name="expense"),

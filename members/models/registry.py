@@ -216,6 +216,20 @@ class Person(Timestamped, Address):
                 violation_error_message=_("A spoken consent needs the name of its witness."),
             ),
         ]
+        triggers = [
+            # a group member's new name or phone is found by the search box (and an
+            # anonymised one no longer is)
+            pgtrigger.Trigger(
+                name="producer_search_text_person",
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("first_name", "last_name", "phone"),
+                func="""
+                    PERFORM members_refresh_search_text(member.producer_id)
+                    FROM members_producermember member WHERE member.person_id = NEW.id;
+                    RETURN NULL;
+                """,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -263,8 +277,22 @@ class ProducerQuerySet(ScopedQuerySet):
 # the lists filter and the dashboards count by stars without reading every rating.
 # The function members_refresh_best_stars(producer) is made by migration 0012.
 
+# A row that names its producer (a product, a group member) was added, moved or
+# removed: both producers' search text is made again (function from migration 0014).
+_REFRESH_SEARCH_TEXT_OF_OLD_AND_NEW_PRODUCER = """
+                    IF TG_OP <> 'INSERT' THEN
+                        PERFORM members_refresh_search_text(OLD.producer_id);
+                    END IF;
+                    IF TG_OP <> 'DELETE' THEN
+                        PERFORM members_refresh_search_text(NEW.producer_id);
+                    END IF;
+                    RETURN NULL;
+                """
 
-@track(exclude=["best_stars"])  # derived from the ratings, whose own history has the change
+
+# best_stars and search_text are derived from other rows, whose own history has the change
+# (and search_text holds people's names, which anonymisation must be able to remove).
+@track(exclude=["best_stars", "search_text"])
 class Producer(Timestamped, Address):
     """An OTOP producer (ผู้ผลิต/ผู้ประกอบการ): a group, a single owner or an SME."""
 
@@ -334,6 +362,10 @@ class Producer(Timestamped, Address):
     best_stars = models.PositiveSmallIntegerField(
         _("best current stars"), null=True, blank=True, editable=False
     )
+    # What the search box looks in, kept by the database (migration 0014): the name,
+    # English name, phone and CDD code, the products' names and the group members'
+    # names and phones, one per line; one trigram index answers a search over all.
+    search_text = models.TextField(editable=False, default="")
 
     objects = ProducerQuerySet.as_manager()
 
@@ -349,9 +381,10 @@ class Producer(Timestamped, Address):
             # Thai substring search ("as people type it") on the name: on UPPER(name),
             # which is what Django's icontains compares.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="producer_name_upper_trgm"),
-            GinIndex(OpClass(Upper("name_en"), name="gin_trgm_ops"), name="producer_name_en_trgm"),
-            GinIndex(fields=["phone"], opclasses=["gin_trgm_ops"], name="producer_phone_trgm"),
-            models.Index(Upper("cdd_code"), name="producer_cdd_code_upper"),
+            # the search box (search_text holds everything it looks in)
+            GinIndex(
+                OpClass(Upper("search_text"), name="gin_trgm_ops"), name="producer_search_trgm"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -363,6 +396,19 @@ class Producer(Timestamped, Address):
                 name="producer_not_merged_into_itself",
                 condition=~Q(merged_into=models.F("pk")),
                 violation_error_message=_("A producer cannot be merged into itself."),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="producer_search_text",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert
+                | pgtrigger.UpdateOf("name", "name_en", "phone", "cdd_code"),
+                func="""
+                    NEW.search_text := members_search_text(
+                        NEW.id, NEW.name, NEW.name_en, NEW.phone, NEW.cdd_code);
+                    RETURN NEW;
+                """,
             ),
         ]
 
@@ -433,6 +479,16 @@ class ProducerMember(Timestamped):
                 violation_error_message=_("This person is already in the group."),
             ),
         ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="producer_search_text_member",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert
+                | pgtrigger.UpdateOf("producer_id", "person_id")
+                | pgtrigger.Delete,
+                func=_REFRESH_SEARCH_TEXT_OF_OLD_AND_NEW_PRODUCER,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()})"
@@ -486,6 +542,14 @@ class Product(Timestamped):
         ]
         triggers = [
             # A product moved to another producer (a merge) or deleted takes its stars along.
+            pgtrigger.Trigger(
+                name="producer_search_text_product",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert
+                | pgtrigger.UpdateOf("name", "producer_id")
+                | pgtrigger.Delete,
+                func=_REFRESH_SEARCH_TEXT_OF_OLD_AND_NEW_PRODUCER,
+            ),
             pgtrigger.Trigger(
                 name="producer_best_stars_moved",
                 when=pgtrigger.After,

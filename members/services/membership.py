@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from members.models import (
@@ -13,7 +13,6 @@ from members.models import (
     MembershipStatus,
     NetworkMembership,
     NetworkSettings,
-    ReceiptCounter,
     User,
     fiscal_year_end,
 )
@@ -22,15 +21,24 @@ from otop_portal.lib.money import round_baht
 RECEIPT_SERIES = "membership"
 
 
+_NEXT_NUMBER = """
+    INSERT INTO members_receiptcounter (series, year_be, last_number) VALUES (%s, %s, 1)
+    ON CONFLICT (series, year_be)
+    DO UPDATE SET last_number = members_receiptcounter.last_number + 1
+    RETURNING last_number
+"""
+
+
 def next_number(*, series: str, year_be: int) -> int:
     """The next number of a series in a year (year_be=0: a series that never restarts).
     Call it inside the transaction that uses it: the counter row stays locked until it
-    ends, so a rolled-back number is given back and none is skipped or repeated."""
-    ReceiptCounter.objects.get_or_create(series=series, year_be=year_be)
-    counter = ReceiptCounter.objects.select_for_update().get(series=series, year_be=year_be)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    ends, so a rolled-back number is given back and none is skipped or repeated.
+
+    One statement: the year's first number creates the counter, every other one
+    increments it (the row lock is taken by the update itself)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_NUMBER, [series, year_be])
+        return cursor.fetchone()[0]
 
 
 def next_receipt_number(*, series: str, year_be: int) -> str:

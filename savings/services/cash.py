@@ -29,6 +29,7 @@ from savings.models import (
 from savings.services.ledger import (
     ZERO,
     account,
+    accounts,
     balance,
     collector_cash,
     cr,
@@ -36,7 +37,7 @@ from savings.services.ledger import (
     money,
     post,
 )
-from savings.services.savers import cash_line_for, policy_on
+from savings.services.savers import cash_line_for, cash_role_for, policy_on, unit_value_on
 
 # --- Pledged savings and deposits ------------------------------------------------------------
 
@@ -53,7 +54,7 @@ def pledge_pay(*, saver: Saver, amount, on: date, by: User) -> JournalEntry:
         raise PermissionDenied
     _member(saver)
     amount = money(amount)
-    unit = policy_on(on).unit_value
+    unit = unit_value_on(on)
     if amount % unit:
         raise ValidationError(
             {
@@ -62,12 +63,13 @@ def pledge_pay(*, saver: Saver, amount, on: date, by: User) -> JournalEntry:
             }
         )
     SaverAccount.objects.select_for_update().get(saver=saver)
+    chart = accounts(cash_role_for(by), Role.PLEDGED)
     return post(
         on=on,
         kind=EntryKind.PLEDGE,
         lines=[
-            dr(amount=amount, **cash_line_for(by)),
-            cr(account(Role.PLEDGED), amount, saver=saver),
+            dr(amount=amount, **cash_line_for(by, chart[cash_role_for(by)])),
+            cr(chart[Role.PLEDGED], amount, saver=saver),
         ],
         by=by,
         document=Document.RECEIPT,

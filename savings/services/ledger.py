@@ -60,6 +60,15 @@ def account(role: str) -> Account:
     return found
 
 
+def accounts(*roles: str) -> dict[str, Account]:
+    """The accounts for several roles, read in one query (a posting's hot path)."""
+    found = {acc.role: acc for acc in Account.objects.filter(role__in=roles)}
+    for role in roles:
+        if role not in found:
+            found[role] = account(role)  # (the chart is made when missing)
+    return found
+
+
 def money(value, *, field: str = "amount") -> Decimal:
     """A positive amount in baht and satang; floats refused (they are bugs)."""
     if isinstance(value, float | bool) or not isinstance(value, Decimal | int):
@@ -104,6 +113,10 @@ _DATABASE_REFUSALS = {
 }
 
 
+# what the trigger not_in_closed_month says (savings/models/ledger.py)
+CLOSED_MONTH_REFUSAL = "is in a closed month"
+
+
 def _friendly(error: Exception) -> ValidationError:
     text = str(error)
     for constraint, message in _DATABASE_REFUSALS.items():
@@ -116,7 +129,6 @@ def _number(series: str, prefix: str, on: date) -> str:
     return prefix + next_receipt_number(series=series, year_be=on.year + 543)
 
 
-@transaction.atomic
 def post(
     *,
     on: date,
@@ -131,7 +143,12 @@ def post(
 ) -> JournalEntry:
     """Post one balanced entry. Raises ValidationError for an unbalanced entry, a date
     in a closed month, or a balance the database refuses (below zero, more held than
-    saved); nothing is written then."""
+    saved); nothing is written then.
+
+    The numbers, the entry and its lines are written in one atomic block (a savepoint
+    inside the caller's transaction), so a refusal gives the numbers back. The closed
+    month is the database's own check (a trigger): only when it refuses is the date
+    looked at again, for the message."""
     lines = [line for line in lines if (line.debit or line.credit)]
     for line in lines:
         if line.debit and line.credit:
@@ -144,14 +161,13 @@ def post(
             _("The entry does not balance: debits %(debits)s, credits %(credits)s.")
             % {"debits": format_baht(debits), "credits": format_baht(credits)}
         )
-    check_open(on)
-    document_number = ""
-    if document == Document.RECEIPT:
-        document_number = _number("savings-receipt", "RC", on)
-    elif document == Document.VOUCHER:
-        document_number = _number("savings-voucher", "PV", on)
     try:
         with transaction.atomic():
+            document_number = ""
+            if document == Document.RECEIPT:
+                document_number = _number("savings-receipt", "RC", on)
+            elif document == Document.VOUCHER:
+                document_number = _number("savings-voucher", "PV", on)
             entry = JournalEntry.objects.create(
                 number=_number("savings-journal", "JV", on),
                 on=on,
@@ -177,6 +193,8 @@ def post(
                 for line in lines
             )
     except (IntegrityError, InternalError) as error:
+        if CLOSED_MONTH_REFUSAL in str(error):
+            check_open(on)  # the message, with the month closed through
         raise _friendly(error) from error
     return entry
 

@@ -14,6 +14,7 @@ from members.services.membership import next_number
 from savings import permissions
 from savings.models import (
     LIVE,
+    Account,
     Beneficiary,
     Document,
     EntryKind,
@@ -83,12 +84,31 @@ def _check_beneficiaries(beneficiaries: list[BeneficiaryData]) -> None:
         raise ValidationError(_("The beneficiaries' shares must add up to 100 %."))
 
 
-def cash_line_for(by: User):
-    """Money a treasurer takes: into the cash box; a district collector keeps it
+def cash_role_for(by: User) -> str:
+    """Money a treasurer takes goes into the cash box; a district collector keeps it
     until handing it over."""
-    if by.sees_all_districts:
-        return {"account": account(Role.CASH)}
-    return {"account": account(Role.COLLECTORS), "collector": by}
+    return Role.CASH if by.sees_all_districts else Role.COLLECTORS
+
+
+def cash_line_for(by: User, cash: Account | None = None):
+    """The debit line's account (and collector) for money `by` takes (cash_role_for);
+    `cash` when the caller has read that account already."""
+    line = {"account": cash or account(cash_role_for(by))}
+    if not by.sees_all_districts:
+        line["collector"] = by
+    return line
+
+
+def unit_value_on(day: date) -> Decimal:
+    """The value of one pledged unit on `day`: the one figure of the policy a pledge
+    needs, read without the rest."""
+    value = (
+        GroupPolicy.objects.filter(effective_from__lte=day)
+        .order_by("-effective_from")
+        .values_list("unit_value", flat=True)
+        .first()
+    )
+    return value if value is not None else policy_on(day).unit_value
 
 
 @transaction.atomic

@@ -79,6 +79,9 @@ KEEPER_FORM = {"get": staff_only(), "post": staff_only()}
 
 ROWS: dict = {
     "savings:journal": Row(get=books_reader(), post=logged_in(405)),
+    "savings:journal_export": [
+        Row(get=books_reader(), post=logged_in(405), kwargs={"fmt": fmt}) for fmt in ("csv", "xlsx")
+    ],
     "savings:entry_detail": Row(get=books_reader(), post=logged_in(405), kwargs=entry),
     "savings:expense": Row(**KEEPER_FORM),
     "savings:income": Row(**KEEPER_FORM),

@@ -11,7 +11,7 @@ from io import BytesIO
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.contrib.messages import get_messages
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -141,6 +141,42 @@ def test_the_journal_takes_the_same_queries_for_one_entry_or_many(client, treasu
         services.pledge_pay(saver=saver, amount=D("100"), on=JOINED, by=treasurer)
     assert JournalEntry.objects.count() > 1 + 6 * 2
     assert _queries(client, url) == one
+
+
+def _lines_csv(client, **query) -> list[list[str]]:
+    import csv
+    import io
+
+    response = client.get(reverse("savings:journal_export", args=["csv"]), query)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body)))
+
+
+def test_the_journal_lines_download_has_every_line_of_the_entries_found(
+    client, officer, treasurer, saver
+):
+    deposit = _deposit(treasurer, saver, on=date(2025, 2, 3))
+    services.pledge_pay(saver=saver, amount=D("100"), on=date(2025, 3, 3), by=treasurer)
+    client.force_login(officer)
+    page = client.get(reverse("savings:journal")).content.decode()
+    assert reverse("savings:journal_export", args=["csv"]) in page
+    header, *rows = _lines_csv(client)
+    assert header[:3] == ["วันที่", "เลขที่รายการบัญชี", "เลขที่เอกสาร"]
+    assert len(rows) == JournalEntry.objects.aggregate(n=models.Count("lines"))["n"]
+    in_february = _lines_csv(client, month="2025-02")[1:]
+    assert {row[1] for row in in_february} == {deposit.number}
+    debit, credit = in_february
+    assert debit[0] == "03/02/2568"
+    assert (debit[9], credit[10]) == ("500.00", "500.00")
+    assert saver.person.full_name in {debit[7], credit[7]}
+    assert str(saver.member_number) in {debit[6], credit[6]}
+    workbook = client.get(reverse("savings:journal_export", args=["xlsx"]), {"month": "2025-02"})
+    assert workbook.status_code == 200
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(b"".join(workbook.streaming_content))).active
+    assert sheet.max_row == 1 + 2
 
 
 def test_an_entry_page_shows_its_lines_and_offers_a_reversal_to_the_committee(
