@@ -7,7 +7,20 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Case, F, IntegerField, Min, Prefetch, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from savings.models import (
     AllocationLine,
@@ -31,17 +44,53 @@ from savings.services.ledger import ZERO
 # --- The journal ------------------------------------------------------------------------------
 
 
-def journal(user):
-    """Entries newest first, each with its lines and what reverses it or what it reverses."""
-    lines = JournalLine.objects.select_related(
+# The journal page shows this many lines of an entry, and links to the rest: an opening
+# balance or a year's allocation has a line per saver (thousands).
+JOURNAL_LINES_SHOWN = 12
+
+
+def _lines():
+    return JournalLine.objects.select_related(
         "account", "saver__person", "loan", "collector"
     ).order_by("pk")
+
+
+def _entries(user):
     return (
         JournalEntry.objects.for_user(user)
         .select_related("created_by", "approved_by", "reversal_of", "reversed_by")
-        .prefetch_related(Prefetch("lines", queryset=lines))
-        .annotate(total=Sum("lines__debit"))
         .order_by("-on", "-pk")
+    )
+
+
+def journal(user):
+    """Entries newest first, each with its first JOURNAL_LINES_SHOWN lines (`lines_shown`),
+    how many it has (`line_count`) and what reverses it or what it reverses. The journal
+    page reads it by its key (date, id): a page of 25 entries costs the same among 10 or
+    1.5 million lines."""
+    line_count = (
+        JournalLine.objects.filter(entry=OuterRef("pk"))
+        .order_by()
+        .values("entry")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        _entries(user)
+        .annotate(line_count=Subquery(line_count))
+        .prefetch_related(
+            Prefetch("lines", queryset=_lines()[:JOURNAL_LINES_SHOWN], to_attr="lines_shown")
+        )
+    )
+
+
+def journal_entry(user):
+    """The journal's entries one at a time: every line and the amount (`total`, the sum
+    of the debits)."""
+    return (
+        _entries(user)
+        .prefetch_related(Prefetch("lines", queryset=_lines()))
+        .annotate(total=Sum("lines__debit"))
     )
 
 

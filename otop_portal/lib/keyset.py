@@ -14,11 +14,13 @@ URL is the key of a row, signed so that a made-up value is simply the first page
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core import signing
 from django.db import models
 from django.db.models import F, Func, Value
-from django.db.models.lookups import GreaterThan, LessThan
+from django.db.models.lookups import GreaterThan as _Greater
+from django.db.models.lookups import LessThan as _Less
 
 COUNT_LIMIT = 1000
 SALT = "otop_portal.lib.keyset"
@@ -56,6 +58,8 @@ def _row(values) -> Func:
 
 def _encode(obj, keys: tuple[str, ...]) -> str:
     values = [getattr(obj, "pk" if key == "pk" else key) for key in keys]
+    # a date key travels as its ISO text, which PostgreSQL compares as the date it is
+    values = [value.isoformat() if isinstance(value, date) else value for value in values]
     return signing.dumps(values, salt=SALT, compress=True)
 
 
@@ -83,20 +87,26 @@ def keyset_page(
     *,
     keys: tuple[str, ...] = ("name_sort", "pk"),
     per_page: int = 25,
+    newest_first: bool = False,
 ) -> KeysetPage:
     """The page `params` ask for: `after=<cursor>` the rows after a row, `before=` the
     rows before one, `last=1` the last page; anything else (or a bad cursor) the first.
-    Two queries: the rows (one extra, to know whether there are more) and the count."""
+    Two queries: the rows (one extra, to know whether there are more) and the count.
+    `newest_first`: the list runs from the highest key down (a journal, newest first)."""
     ascending = [F(key).asc() for key in keys]
     descending = [F(key).desc() for key in keys]
     columns = [F(key) for key in keys]
+    earlier, later = _Less, _Greater  # a row before or after a cursor, in the list's order
+    if newest_first:
+        ascending, descending = descending, ascending
+        earlier, later = _Greater, _Less
     after = _decode(params.get("after", ""), keys) if params.get("after") else None
     before = _decode(params.get("before", ""), keys) if params.get("before") else None
     count, count_more = bounded_count(queryset)
 
     if before is not None:
         rows = list(
-            queryset.filter(LessThan(_row(columns), _row([Value(v) for v in before]))).order_by(
+            queryset.filter(earlier(_row(columns), _row([Value(v) for v in before]))).order_by(
                 *descending
             )[: per_page + 1]
         )
@@ -111,13 +121,15 @@ def keyset_page(
     else:
         rows_qs = queryset.order_by(*ascending)
         if after is not None:
-            rows_qs = rows_qs.filter(GreaterThan(_row(columns), _row([Value(v) for v in after])))
+            rows_qs = rows_qs.filter(later(_row(columns), _row([Value(v) for v in after])))
         rows = list(rows_qs[: per_page + 1])
         more_after = len(rows) > per_page
         rows = rows[:per_page]
         page = KeysetPage(rows, count, count_more, first=after is None, last=not more_after)
         if after is not None and not rows:  # past the end (an old link): the last page
-            return keyset_page(queryset, {"last": "1"}, keys=keys, per_page=per_page)
+            return keyset_page(
+                queryset, {"last": "1"}, keys=keys, per_page=per_page, newest_first=newest_first
+            )
     if page.rows:
         page.previous_cursor = _encode(page.rows[0], keys)
         page.next_cursor = _encode(page.rows[-1], keys)

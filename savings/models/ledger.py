@@ -191,6 +191,8 @@ class JournalEntry(models.Model):
         verbose_name = _("journal entry")
         verbose_name_plural = _("journal entries")
         ordering = ["on", "pk"]
+        # the journal page reads entries by (date, id), newest first (keyset pagination)
+        indexes = [models.Index(fields=["on", "id"], name="entry_on_id")]
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "document_number"],

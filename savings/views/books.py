@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from otop_portal.lib import copy_csv
 from otop_portal.lib.exports import Column, Export, export_response
+from otop_portal.lib.keyset import keyset_page
 from otop_portal.lib.money import format_baht
 from otop_portal.lib.replica import reads_from_replica
 from otop_portal.lib.scoping import get_for_user, role_required
@@ -71,7 +72,7 @@ def _posted(request):
 
 
 def _entry(request, pk):
-    return get_for_user(request, selectors_books.journal(request.user), pk=pk)
+    return get_for_user(request, selectors_books.journal_entry(request.user), pk=pk)
 
 
 # --- The journal ------------------------------------------------------------------------------
@@ -82,7 +83,16 @@ def _entry(request, pk):
 def journal(request):
     months = selectors_books.journal_months(timezone.localdate())
     form = JournalFilterForm(request.GET or None, months=months)
-    page, query = _page(request, form.filter(selectors_books.journal(request.user)))
+    entries = form.filter(selectors_books.journal(request.user))
+    # Read by its key, newest first: the last page of 1.5 million lines costs what the
+    # first does (otop_portal/lib/keyset.py).
+    page = keyset_page(
+        entries, request.GET, keys=("on", "pk"), per_page=PAGE_SIZE, newest_first=True
+    )
+    query = request.GET.copy()
+    for cursor in ("page", "after", "before", "last"):
+        query.pop(cursor, None)
+    query = query.urlencode()
     return render(
         request,
         "savings/books/journal.html",

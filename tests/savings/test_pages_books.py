@@ -113,6 +113,68 @@ def test_the_journal_filters_by_month_kind_and_number(client, treasurer, saver):
     assert found(number=pledge.number) == [pledge]
 
 
+def test_the_journal_pages_by_date_newest_first_and_the_last_page_is_the_oldest(
+    client, treasurer, saver, monkeypatch
+):
+    """Read by its key (date, id), not by page number: first, next, previous and last
+    pages, entries of one date kept in their order across a page break."""
+    from otop_portal.lib import keyset
+    from savings.views import books
+
+    monkeypatch.setattr(books, "PAGE_SIZE", 4)
+    monkeypatch.setattr(keyset, "COUNT_LIMIT", 6)
+    days = [date(2025, 2, 3)] * 3 + [date(2025, 2, 10)] * 3 + [date(2025, 3, 3)] * 4
+    for day in days:
+        _deposit(treasurer, saver, amount="100", on=day)
+    newest_first = list(JournalEntry.objects.order_by("-on", "-pk"))
+    assert len(newest_first) >= 10
+    client.force_login(treasurer)
+    url = reverse("savings:journal")
+    first = client.get(url)
+    assert list(first.context["page"]) == newest_first[:4]
+    text = first.content.decode()
+    assert "มากกว่า 6 รายการ" in text or "More than 6 entries" in text
+    second = client.get(url, {"after": first.context["page"].next_cursor})
+    assert list(second.context["page"]) == newest_first[4:8]
+    back = client.get(url, {"before": second.context["page"].previous_cursor})
+    assert list(back.context["page"]) == newest_first[:4]
+    last = client.get(url, {"last": "1"})
+    assert list(last.context["page"]) == newest_first[-4:]
+    assert last.context["page"].last and not last.context["page"].first
+    made_up = client.get(url, {"after": "not-a-cursor"})
+    assert list(made_up.context["page"]) == newest_first[:4]
+
+
+def test_an_entry_of_many_lines_shows_its_first_lines_and_links_to_the_rest(
+    client, treasurer, monkeypatch
+):
+    from savings import selectors_books
+    from savings.services.ledger import Line, account
+
+    monkeypatch.setattr(selectors_books, "JOURNAL_LINES_SHOWN", 3)
+    small = _deposit(treasurer, member(treasurer))  # two lines: all shown
+    big = services.ledger.post(
+        kind=EntryKind.OPENING,
+        on=_today(),
+        memo="ยอดยกมา",
+        lines=[Line(account(Role.CASH), debit=D("400"))]
+        + [Line(account(Role.PLEDGED), credit=D("100"), saver=member(treasurer)) for _ in range(4)],
+        by=treasurer,
+    )
+    client.force_login(treasurer)
+    page = client.get(reverse("savings:journal"))
+    entries = {entry.pk: entry for entry in page.context["page"]}
+    assert len(entries[big.pk].lines_shown) == 3 and entries[big.pk].line_count == 5
+    assert len(entries[small.pk].lines_shown) == 2
+    text = page.content.decode()
+    detail = reverse("savings:entry_detail", args=[big.pk])
+    assert text.count(f'href="{detail}"') == 2  # its number, and "see all 5 lines"
+    assert "5" in text and ("ดูทั้ง 5 บรรทัด" in text or "See all 5 lines" in text)
+    assert text.count(f'href="{reverse("savings:entry_detail", args=[small.pk])}"') == 1
+    full = client.get(detail)
+    assert len(full.context["entry"].lines.all()) == 5
+
+
 def test_reversed_entries_and_reversals_are_struck_through_and_linked(
     client, treasurer, approver, saver
 ):
