@@ -21,7 +21,7 @@ def may_handle(user) -> bool:
 def _home(request, obj=None) -> dict:
     from equipment import selectors_care
 
-    return selectors_care.desk(request.user)
+    return selectors_care.home_desk(request.user)
 
 
 def _producer(request, producer) -> dict:

@@ -187,6 +187,64 @@ def services_due(today: date | None = None) -> list[DueRow]:
     return sorted(rows, key=lambda row: (row.due, row.unit.asset_number))
 
 
+_DUE_COUNTS = """
+WITH units AS (
+    SELECT t.service_interval_months AS service_months,
+        coalesce(
+            (SELECT s."on" FROM equipment_stocktake s WHERE s.unit_id = u.id
+             ORDER BY s."on" DESC, s.id DESC LIMIT 1),
+            u.purchased_on, (u.created_at AT TIME ZONE %(tz)s)::date
+        ) AS stocktake_since,
+        coalesce(
+            (SELECT (m.closed_at AT TIME ZONE %(tz)s)::date FROM equipment_maintenanceticket m
+             WHERE m.unit_id = u.id AND m.kind = %(service)s AND m.status = %(resolved)s
+             ORDER BY m.closed_at DESC LIMIT 1),
+            u.purchased_on, (u.created_at AT TIME ZONE %(tz)s)::date
+        ) AS service_since
+    FROM equipment_equipmentunit u
+    JOIN equipment_equipmenttype t ON t.id = u.equipment_type_id
+    WHERE u.status <> %(retired)s
+), due AS (
+    SELECT service_months IS NOT NULL AS serviced,
+        (date_trunc('month', stocktake_since::timestamp)
+            + make_interval(months => %(stocktake_months)s))::date
+            + (least(extract(day FROM stocktake_since)::int, 28) - 1) AS stocktake_due,
+        (date_trunc('month', service_since::timestamp)
+            + make_interval(months => coalesce(service_months, 0)))::date
+            + (least(extract(day FROM service_since)::int, 28) - 1) AS service_due
+    FROM units
+)
+SELECT count(*) FILTER (WHERE stocktake_due <= %(horizon)s),
+       count(*) FILTER (WHERE serviced AND service_due <= %(horizon)s)
+FROM due
+"""
+
+
+def due_counts(today: date | None = None) -> tuple[int, int]:
+    """How many units are due (or overdue) for a stocktake and for a preventive service:
+    the rows of stocktakes_due() and services_due() not OK, counted by the database
+    with the same date arithmetic (service_due_after), for the home page, which shows
+    only the numbers (2,000 units: one query instead of two lists built in Python)."""
+    from django.db import connection
+
+    today = today or timezone.localdate()
+    settings = LendingSettings.current()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _DUE_COUNTS,
+            {
+                "tz": timezone.get_current_timezone_name(),
+                "service": TicketKind.SERVICE,
+                "resolved": TicketStatus.RESOLVED,
+                "retired": UnitStatus.RETIRED,
+                "stocktake_months": settings.stocktake_months,
+                "horizon": today + timedelta(days=settings.stocktake_warning_days),
+            },
+        )
+        stocktakes, services = cursor.fetchone()
+    return stocktakes, services
+
+
 # --- Suspensions (R19) ------------------------------------------------------------------------
 
 
@@ -249,11 +307,19 @@ def unit_history(unit: EquipmentUnit) -> dict:
 # --- The desk and the home section ------------------------------------------------------------
 
 
-def desk(user, now=None) -> dict:
-    """What staff handle today: hand-overs, returns, overdue loans, flagged bookings,
-    open tickets and stocktakes or services due."""
+def home_desk(user, now=None) -> dict:
+    """The desk as the home page shows it: the day's lists, and how many stocktakes and
+    services are due (numbers, not the lists)."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    stocktake_count, service_count = due_counts(timezone.localdate(now))
+    return {
+        **_day(user, now),
+        "stocktake_count": stocktake_count,
+        "service_count": service_count,
+    }
+
+
+def _day(user, now) -> dict:
     return {
         "pickups": list(pickups_today(user, now)),
         "returns": list(returns_today(user, now)),
@@ -261,6 +327,16 @@ def desk(user, now=None) -> dict:
         "flagged": list(flagged_bookings(user, now)),
         "open_tickets": list(tickets(status=TicketStatus.OPEN)[:HOME_LIMIT]),
         "open_ticket_count": MaintenanceTicket.objects.filter(status=TicketStatus.OPEN).count(),
+    }
+
+
+def desk(user, now=None) -> dict:
+    """What staff handle today: hand-overs, returns, overdue loans, flagged bookings,
+    open tickets and stocktakes or services due."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    return {
+        **_day(user, now),
         "stocktakes": [row for row in stocktakes_due(today) if row.state != OK],
         "services": [row for row in services_due(today) if row.state != OK],
     }

@@ -157,3 +157,17 @@ def test_no_day_of_two_years_gives_past_loans_that_overlap(seeded, monkeypatch):
             for before, after in pairwise(slots):
                 assert before.blocked.upper < after.blocked.lower, (today, unit, before, after)
             assert slots[-1].blocked.upper.date() < today - timedelta(days=14), (today, unit)
+
+
+def test_the_home_pages_due_counts_equal_the_due_lists_on_any_day(seeded):
+    """The database's count of stocktakes and services due (the home page) and the
+    desk's lists built in Python agree, on days before, around and long after the demo's
+    stocktakes, services and purchases, the 28th-of-the-month rule included."""
+    from equipment.selectors_care import due_counts, services_due, stocktakes_due
+
+    for offset in range(-400, 800, 9):
+        today = TODAY + timedelta(days=offset)
+        stocktakes = [row for row in stocktakes_due(today) if row.state != OK]
+        services = [row for row in services_due(today) if row.state != OK]
+        assert due_counts(today) == (len(stocktakes), len(services)), today
+    assert any(row.state != OK for row in stocktakes_due(TODAY))
