@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection, models
 from django.utils import timezone
 
+from bench.data_fairs_db import fairs
 from bench.data_savings import savings
 from equipment.models import (
     Booking,
@@ -62,6 +63,8 @@ class Scale:
     units: int = 40
     bookings: int = 2_000
     savers: int = 20_000
+    fairs: int = 2
+    applications_per_fair: int = 1_000
 
 
 def generate(*, scale: Scale, seed: int = 2568) -> dict:
@@ -71,6 +74,25 @@ def generate(*, scale: Scale, seed: int = 2568) -> dict:
     for name, step in STEPS:
         counts[name] = step(rng, scale)
     return counts
+
+
+def sizes() -> dict[str, int]:
+    """How much data the database holds, for the table's heading."""
+    from fairs.models import Application, Fair
+    from savings.models import JournalLine, Saver
+
+    tables = {
+        "producers": Producer.objects.filter(merged_into__isnull=True),
+        "products": Product.objects.all(),
+        "accounts": User.objects.all(),
+        "equipment units": EquipmentUnit.objects.all(),
+        "bookings": Booking.objects.all(),
+        "savers": Saver.objects.all(),
+        "journal lines": JournalLine.objects.all(),
+        "fairs": Fair.objects.all(),
+        "fair applications": Application.objects.all(),
+    }
+    return {name: rows.count() for name, rows in tables.items()}
 
 
 def generated() -> bool:
@@ -580,4 +602,5 @@ STEPS = [
     ("producers", producers),
     ("equipment", equipment),
     ("savers", savings),
+    ("fair applications", fairs),
 ]

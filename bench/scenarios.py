@@ -10,7 +10,7 @@ from django.core.paginator import Page
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from bench import scenarios_fairs
+from bench import pages, scenarios_fairs
 from members.models import Category, User
 from otop_portal.lib.keyset import KeysetPage
 
@@ -23,6 +23,7 @@ class Scenario:
     yardstick: str
     setup: Callable[[], Callable[[], object]]  # returns the thing to time
     rounds: int | None = None  # at most this many rounds (a scenario of seconds)
+    page: bool = False  # one of the fifteen most-used pages (bench/pages.py): queries counted
 
 
 class Skip(Exception):
@@ -37,6 +38,8 @@ def _get(
             target = url()
         except NoReverseMatch:
             raise Skip("URL not yet there") from None
+        except pages.NoData as missing:
+            raise Skip(str(missing)) from None
         client = Client()
         client.force_login(User.objects.get(username=username))
         if last_page:
@@ -472,3 +475,12 @@ SCENARIOS += [
         rounds=3,
     ),
 ]
+
+
+# --- The fifteen most-used pages (bench/pages.py), queries counted ------------------------
+
+PAGE_SCENARIOS = [
+    Scenario(f"page: {name}", YARDSTICK_PAGE, _get(user, url, last_page=last), page=True)
+    for name, user, url, last in pages.PAGES
+]
+SCENARIOS = PAGE_SCENARIOS + SCENARIOS

@@ -10,7 +10,8 @@ from otop_portal.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 # Its own database, so a benchmark never drops a test run's database or the reverse.
-DATABASES["default"]["TEST"] = {"NAME": "bench_otop"}  # noqa: F405
+# BENCH_DB names another (a second kept data set, say a tiny one to count queries on).
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("BENCH_DB", "bench_otop")}  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

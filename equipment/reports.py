@@ -237,27 +237,76 @@ class Use:
     working_days: int
 
 
+# The period's working days counted up to each day (cumulative), as an array from the
+# day before the period (0): the working days from `first` to `last` are then
+# cum[last - start + 2] - cum[first - start + 1], so counting a unit's loan-days takes
+# no day-by-day expansion.
+CALENDAR_CTE = f"""
+calendar AS (
+    SELECT array_agg(n ORDER BY day) AS cum, count(*) FILTER (WHERE working) AS working_days
+    FROM (
+        SELECT s::date AS day, working, count(*) FILTER (WHERE working) OVER (ORDER BY s) AS n
+        FROM generate_series(%(start)s::date - 1, %(end)s::date, interval '1 day') AS s
+        CROSS JOIN LATERAL (
+            SELECT s >= %(start)s::date AND extract(isodow FROM s) < 6
+                AND NOT EXISTS (SELECT 1 FROM {T_CLOSED} c WHERE c."on" = s::date) AS working
+        ) w
+    ) days
+)"""
+
+
+def _unit_days(name: str, spans: str) -> str:
+    """A CTE `name`(unit_id, days): per unit, the working days of the period that any
+    of its spans touches, each day once. `spans` selects unit_id, starts and ends
+    (moments, both in the span). In the order they start, each span counts only the
+    days after the last day the unit's earlier spans reached (a loan taken back in the
+    morning and the next one out that afternoon share a day)."""
+    return f"""{name} AS (
+    SELECT unit_id,
+        sum(calendar.cum[last_day - %(start)s::date + 2]
+            - calendar.cum[first_day - %(start)s::date + 1]) AS days
+    FROM (
+        SELECT unit_id, last_day, greatest(first_day, max(last_day) OVER (
+            PARTITION BY unit_id ORDER BY first_day, last_day
+            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+        ) + 1) AS first_day
+        FROM (
+            SELECT unit_id,
+                greatest((starts AT TIME ZONE %(tz)s)::date, %(start)s::date) AS first_day,
+                least((ends AT TIME ZONE %(tz)s)::date, %(end)s::date) AS last_day
+            FROM ({spans}) spans
+        ) days
+        WHERE first_day <= last_day
+    ) new_days
+    CROSS JOIN calendar
+    WHERE first_day <= last_day
+    GROUP BY unit_id
+)"""
+
+
+_BOOKED_SPANS = f"""
+    SELECT b.unit_id, lower(b.period) AS starts, upper(b.period) - interval '1 microsecond' AS ends
+    FROM {T_BOOKING} b
+    WHERE b.period && tstzrange(%(ps)s, %(pe)s) AND b.status = ANY(%({{statuses}})s)
+      AND b.kind {{kind}}
+"""
+
+_LOAN_SPANS = f"""
+    SELECT l.unit_id, l.checked_out_at AS starts, coalesce(l.returned_at, %(now)s) AS ends
+    FROM {T_LOAN} l
+    WHERE l.checked_out_at < %(pe)s AND coalesce(l.returned_at, %(now)s) >= %(ps)s
+"""
+_USED = _unit_days("used", _LOAN_SPANS)
+_BOOKED = _unit_days("booked", _BOOKED_SPANS.format(statuses="committed", kind="= 'loan'"))
+_MAINTENANCE = _unit_days(
+    "maintenance", _BOOKED_SPANS.format(statuses="downtime_statuses", kind="= ANY(%(downtime)s)")
+)
+
 USE_SQL = f"""
-WITH used AS (
-    SELECT unit_id, count(DISTINCT day) AS days FROM ({LOAN_DAYS_SQL}) x GROUP BY unit_id
-), loans AS (
+WITH {CALENDAR_CTE}, {_USED}, loans AS (
     SELECT unit_id, count(*) AS n FROM {T_LOAN}
     WHERE checked_out_at >= %(ps)s AND checked_out_at < %(pe)s GROUP BY unit_id
-), booked AS (
-    SELECT b.unit_id, count(DISTINCT d.day) AS days
-    FROM {T_BOOKING} b
-    CROSS JOIN LATERAL {_days("lower(b.period)", "upper(b.period) - interval '1 microsecond'")} d
-    WHERE b.kind = 'loan' AND b.status = ANY(%(committed)s)
-      AND b.period && tstzrange(%(ps)s, %(pe)s)
-    GROUP BY b.unit_id
-), maintenance AS (
-    SELECT b.unit_id, count(DISTINCT d.day) AS days
-    FROM {T_BOOKING} b
-    CROSS JOIN LATERAL {_days("lower(b.period)", "upper(b.period) - interval '1 microsecond'")} d
-    WHERE b.kind = ANY(%(downtime)s) AND b.status = ANY(%(downtime_statuses)s)
-      AND b.period && tstzrange(%(ps)s, %(pe)s)
-    GROUP BY b.unit_id
-), downtime AS (
+), {_BOOKED}, {_MAINTENANCE}, downtime AS (
     SELECT b.unit_id, sum(extract(epoch FROM
         upper(b.period * tstzrange(%(ps)s, %(pe)s)) - lower(b.period * tstzrange(%(ps)s, %(pe)s))
     )) / 86400.0 AS days
@@ -271,9 +320,10 @@ SELECT u.id, u.asset_number, u.status, t.name AS type_name,
        coalesce(booked.days, 0) AS booked_days,
        coalesce(maintenance.days, 0) AS maintenance_days,
        coalesce(downtime.days, 0) AS downtime_days,
-       ({WORKING_DAYS_SQL}) AS working_days
+       calendar.working_days
 FROM {T_UNIT} u
 JOIN {T_TYPE} t ON t.id = u.equipment_type_id
+CROSS JOIN calendar
 LEFT JOIN used ON used.unit_id = u.id
 LEFT JOIN loans ON loans.unit_id = u.id
 LEFT JOIN booked ON booked.unit_id = u.id

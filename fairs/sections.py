@@ -20,8 +20,8 @@ HOME_WAITING = 5
 def _home(request, obj=None) -> dict:
     """The fairs open for applications and what waits for this user (the front page's
     selectors, shortened)."""
-    user = request.user
-    rows = selectors.fairs_for(user, today=timezone.localdate())
+    user, today = request.user, timezone.localdate()
+    rows = selectors.fairs_for(user, today=today, where=selectors.in_window(today))
     waiting = selectors.waiting_for(user)
     return {
         "open": selectors.open_fairs(rows),

@@ -184,13 +184,17 @@ def _may_apply_somewhere(user) -> bool:
     return manages_fairs(user) or (user.is_active and user.is_district_member)
 
 
-def fairs_for(user, *, today: date | None = None) -> list[FairRow]:
-    """Every fair with its stage and the counts within the user's reach (one query)."""
+def fairs_for(user, *, today: date | None = None, where: Q | None = None) -> list[FairRow]:
+    """Every fair (or those `where` picks) with its stage and the counts within the
+    user's reach (one query). The counts cost a scan of each fair's applications, so
+    pages pick the fairs they show (the home page the open ones, the front page a page
+    of past fairs at a time)."""
     today = today or timezone.localdate()
     applications = Application.objects.for_user(user)
     official = Draw.objects.filter(fair=OuterRef("pk"), official=True)
     fairs = (
         Fair.objects.for_user(user)
+        .filter(where or Q())
         .with_series()
         .annotate(
             policy_published=Exists(
@@ -235,6 +239,20 @@ def grouped(rows: list[FairRow]) -> list[dict]:
             found.sort(key=lambda row: (row.fair.applications_open_on, row.fair.pk))
         groups.append({"key": key, "title": title, "rows": found})
     return groups
+
+
+def in_window(today: date) -> Q:
+    """The fairs whose application window holds `today`: those that may be open."""
+    return Q(applications_open_on__lte=today, applications_close_on__gte=today)
+
+
+def not_over(today: date) -> Q:
+    return Q(ends_on__gte=today)
+
+
+def past_fairs(user, today: date):
+    """The fairs over by `today`, latest first (the front page pages through them)."""
+    return Fair.objects.for_user(user).filter(ends_on__lt=today).order_by("-starts_on", "-pk")
 
 
 def open_fairs(rows: list[FairRow]) -> list[FairRow]:

@@ -38,6 +38,7 @@ from fairs.services.setup import policy_in_force
 from fairs.views.common import fair_for, manager_required, run_service
 from members.models import Producer
 from otop_portal.lib.history import changes_of
+from otop_portal.lib.paging import KeysFirstPaginator
 from otop_portal.lib.scoping import get_for_user
 
 PAGE_SIZE = 25
@@ -360,7 +361,9 @@ def application_review(request, pk):
 @manager_required
 def review_queue(request, pk):
     fair = fair_for(request, pk)
-    page = Paginator(selectors.review_queue(fair), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(selectors.review_queue(fair), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     waiting = list(page.object_list)
     selectors.applications_stars(waiting)
     rows = [
@@ -404,7 +407,7 @@ def application_list(request, pk):
     filterset = ApplicationFilter(
         request.GET or None, queryset=applications, user=request.user, fair=fair
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     user = request.user

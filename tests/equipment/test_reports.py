@@ -19,7 +19,8 @@ availability 1 − (32/24)/28 = 95.24 %. Unit B (same type) only lent in January
 
 import csv
 import io
-from datetime import date, datetime, time
+import random
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -333,3 +334,47 @@ def test_the_booklet_prints_the_configured_rules(client, sealer, district_member
         assert text in page
     assert "A booking lasts at most 3 days." in page
     assert "style=" not in page
+
+
+def test_loan_days_match_a_day_by_day_count_for_any_spans(clock, sealer, staff):
+    """The use report counts a unit's loan-days and booked days from a calendar of
+    cumulative working days, merging a unit's spans; a day-by-day count over random
+    spans (across the period's ends, weekends, a closure, late returns and loans still
+    out) gives the same figures."""
+    rng = random.Random(7)
+    NonWorkingDay.objects.filter(on__range=(feb(1), feb(28))).delete()
+    NonWorkingDay.objects.create(on=feb(10), name="ปิดสำนักงาน")
+    closed = set(NonWorkingDay.objects.values_list("on", flat=True))
+    producer = ProducerFactory(district=sa_kaeo_district(OWN_DISTRICT))
+    expected = {}
+    for number in range(30):
+        unit = EquipmentUnit.objects.create(
+            equipment_type=sealer, asset_number=f"U{number:02d}", location="สนง."
+        )
+        used, booked = set(), set()
+        start = feb(1) - timedelta(days=12)
+        for _loan in range(2):
+            first = start + timedelta(days=rng.randint(0, 9))
+            last = first + timedelta(days=rng.randint(0, 6))
+            start = last + timedelta(days=rng.randint(1, 10))
+            out_day = first + timedelta(days=rng.randint(-1, 1))
+            still_out = rng.random() < 0.1
+            back_day = last + timedelta(days=rng.randint(0, 9))
+            done = BookingStatus.CHECKED_OUT if still_out else BookingStatus.RETURNED
+            made = booking(unit, producer, first, last, done, by=staff)
+            loan(made, at(out_day, 9), None if still_out else at(back_day, 15), by=staff)
+            booked |= {first + timedelta(days=n) for n in range((last - first).days + 1)}
+            end = timezone.localdate() if still_out else back_day
+            used |= {out_day + timedelta(days=n) for n in range((end - out_day).days + 1)}
+            if still_out:
+                break
+
+        def working(days):
+            return {
+                d for d in days if feb(1) <= d <= feb(28) and d.weekday() < 5 and d not in closed
+            }
+
+        expected[unit.asset_number] = (len(working(used)), len(working(booked)))
+    use = reports.utilisation(FEBRUARY)
+    assert {row.label: (row.used_days, row.booked_days) for row in use.units} == expected
+    assert use.working_days == 19

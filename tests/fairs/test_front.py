@@ -370,3 +370,26 @@ def test_the_producer_section_takes_the_same_queries_for_one_application_and_sev
         publish_policy(fair, staff)
         apply(fair, district_member, producer=producer)
     assert count() == few
+
+
+def test_past_fairs_come_ten_at_a_time_latest_first_under_the_current_ones(
+    client, staff, district_member
+):
+    """The front page counts each fair's applications, so it shows the fairs not over
+    and a page of past fairs, latest first; the home page looks only at fairs whose
+    application window is open."""
+    _open_fair(staff, district_member)
+    for back in range(12):
+        _fair(f"งานเก่า {back:02d}", opens=_today() - timedelta(days=100 + 30 * back))
+    first = _page(client, staff, reverse("fairs:index"))
+    second_page = _page(client, staff, reverse("fairs:index") + "?page=2")
+    for page in (first, second_page):
+        assert "งานเปิดรับสมัคร" in page
+    assert [f"งานเก่า {n:02d}" in first for n in range(12)] == [True] * 10 + [False] * 2
+    assert [f"งานเก่า {n:02d}" in second_page for n in range(12)] == [False] * 10 + [True] * 2
+    assert first.index("งานเก่า 00") < first.index("งานเก่า 09")
+    assert "?page=2" in first
+    home = {
+        row.fair.name for row in selectors.fairs_for(staff, where=selectors.in_window(_today()))
+    }
+    assert home == {"งานเปิดรับสมัคร"}
