@@ -37,6 +37,11 @@ def _n(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def metres(value) -> str:
+    """A size in metres as the booth table shows it: 3, 2.5, 2.75."""
+    return _n(float(value))
+
+
 @dataclass(frozen=True)
 class Shape:
     x: float

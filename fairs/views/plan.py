@@ -5,6 +5,7 @@ district or category, with each booth's occupant after the draw. Every login rea
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from fairs import plan_markup
 from fairs import selectors_setup as selectors
 from fairs.views.common import fair_for
 
@@ -19,6 +20,8 @@ def plan(request, pk):
         {
             "fair": fair,
             "plan": drawing,
+            "svg_booths": plan_markup.svg_booths(drawing.booths),
+            "table_rows": plan_markup.table_rows(drawing.booths),
             "colourings": [(key, str(label)) for key, label in selectors.COLOURINGS.items()],
         },
     )

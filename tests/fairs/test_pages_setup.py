@@ -676,6 +676,19 @@ def test_the_plan_draws_every_booth_in_metres(client, district_member):
     assert page.count('<tr id="booth-') == 13  # the same booths as a table
 
 
+def test_the_plan_escapes_what_people_typed(client, district_member):
+    """The booths' markup is written in Python (2,500 booths); names and notes typed by
+    people are escaped there as the template engine would."""
+    fair = make_fair()
+    Zone.objects.filter(fair=fair, code="A").update(name='<b>"เวที"</b>')
+    Booth.objects.filter(fair=fair, reserved_for__gt="").update(reserved_note="<i>กาชาด</i> & co")
+    client.force_login(district_member)
+    page = _page(client, reverse("fairs:plan", args=[fair.pk]))
+    assert "<b>" not in page and "<i>" not in page
+    assert page.count("&lt;b&gt;&quot;เวที&quot;&lt;/b&gt;") >= 2  # on the plan and in the table
+    assert page.count("&lt;i&gt;กาชาด&lt;/i&gt; &amp; co") == 2
+
+
 def test_after_the_draw_the_plan_shows_each_occupant(client, district_member):
     fair, draw = drawn_fair(applicants=4, food=0)
     line = (
