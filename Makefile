@@ -9,7 +9,7 @@ PORT ?= 8000
 # Anything after `make test ARGS=...` goes to pytest.
 ARGS ?=
 
-.PHONY: lock db-stop run test test-fast test-e2e lint format migrations-check messages messages-check check-deploy bench load-test backup restore install clean-db help
+.PHONY: lock db-stop run test test-fast test-e2e lint format migrations-check messages messages-check check-deploy bench bench-national load-test backup restore install clean-db help
 
 help:
 	@echo "make run               set up everything and serve the portal with demo data"
@@ -96,6 +96,10 @@ check-deploy: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
+
+# Every benchmark on the national data set, the table written into docs/PERFORMANCE.md.
+bench-national: $(STAMP)
+	$(BIN)/python -m bench --national --keep --rounds 10 --write docs/PERFORMANCE.md $(ARGS)
 
 # The load test (bench/load/run.py) in its own database otop_load; needs the `load` extra.
 load-test: $(STAMP)

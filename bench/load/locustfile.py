@@ -17,6 +17,10 @@ following the links a page shows, filling its forms with what a browser would po
                for applications today
     staff      provincial staff and network officers reading reports and exports
 
+With LOAD_YARDSTICK set, every persona's users log in the same way, with the same
+weights and pauses, and only open the yardstick page (the trivial logged-in page of
+bench/urls.py): the same load on the page that does nothing, to compare with.
+
 Run by bench/load/run.py, which hands over the logins (LOAD_ACCOUNTS, from
 bench/load/accounts.py) and where to write the statistics (LOAD_STATS). Request names
 read "<persona>: <page>", so the statistics add up per persona as well as per page.
@@ -475,6 +479,15 @@ def _entry(entry: StatsEntry) -> dict:
         "median": entry.median_response_time or 0,
         "p95": entry.get_response_time_percentile(0.95) or 0,
     }
+
+
+def _yardstick(self):
+    self.get("/bench/trivial/", "yardstick")
+
+
+if os.environ.get("LOAD_YARDSTICK"):
+    for persona in (DistrictBrowser, Booker, Approver, Treasurer, FairApplicant, Staff):
+        persona.tasks = [_yardstick]
 
 
 @events.quitting.add_listener

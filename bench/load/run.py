@@ -17,6 +17,10 @@ persona: requests, failures, requests a second, median and 95th percentile) and 
 it to bench/load/results/<date>-<time>.md; the raw locust CSV files and gunicorn's log
 stay in the temporary folder it names.
 
+With --yardstick it then puts the same load (the same users, weights, pauses and logins)
+on the benchmarks' yardstick, the trivial logged-in page, and the summary sets each
+persona's requests a second and 95th percentile against the yardstick run's.
+
 Exits non-zero when any request failed, a simulated user hit an error, the server logged
 an error, or a check failed.
 With --host, the checks run against the database DATABASE_URL names (or the embedded
@@ -63,6 +67,11 @@ def main() -> int:
         action="store_true",
         help="keep the load database of an earlier run (no drop, no seeding)",
     )
+    parser.add_argument(
+        "--yardstick",
+        action="store_true",
+        help="then the same load on the trivial logged-in page, to compare with",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results", help="summary folder")
     args = parser.parse_args()
 
@@ -86,6 +95,8 @@ def main() -> int:
         if not host:
             server, host = _start_gunicorn(env, work, args.workers)
         stats = _locust(args, host, env, work, accounts)
+        if args.yardstick:
+            stats["yardstick"] = _locust(args, host, env, work, accounts, yardstick=True)
     finally:
         if server is not None:
             _stop(server)
@@ -100,6 +111,7 @@ def main() -> int:
     print(f"\nWritten to {target}; locust's CSV files and the server log are in {work}.")
     failed = (
         stats["total"]["failures"] > 0
+        or stats.get("yardstick", {}).get("total", {}).get("failures", 0) > 0
         or stats.get("exceptions")
         or stats["total"]["requests"] == 0
         or server_errors
@@ -268,8 +280,8 @@ def _server_errors(log: Path) -> list[str]:
 # --- Locust ------------------------------------------------------------------------------------
 
 
-def _locust(args, host: str, env: dict, work: Path, accounts: Path) -> dict:
-    stats_file = work / "stats.json"
+def _locust(args, host: str, env: dict, work: Path, accounts: Path, yardstick=False) -> dict:
+    stats_file = work / ("yardstick.json" if yardstick else "stats.json")
     seconds = max(1, round(args.minutes * 60))
     command = [
         BIN / "locust",
@@ -287,7 +299,7 @@ def _locust(args, host: str, env: dict, work: Path, accounts: Path) -> dict:
         "--stop-timeout",
         "30",
         "--csv",
-        work / "locust",
+        work / ("yardstick" if yardstick else "locust"),
         "--only-summary",
         "--loglevel",
         "WARNING",
@@ -297,8 +309,10 @@ def _locust(args, host: str, env: dict, work: Path, accounts: Path) -> dict:
         "PYTHONPATH": str(BASE_DIR),
         "LOAD_ACCOUNTS": str(accounts),
         "LOAD_STATS": str(stats_file),
+        **({"LOAD_YARDSTICK": "1"} if yardstick else {}),
     }
-    print(f"locust: {args.users} users for {seconds} s against {host}")
+    what = " on the yardstick page" if yardstick else ""
+    print(f"locust: {args.users} users for {seconds} s against {host}{what}")
     subprocess.run(command, cwd=BASE_DIR, env=locust_env, check=False)  # noqa: S603
     if not stats_file.exists():
         raise SystemExit("locust wrote no statistics: see its messages above")
@@ -338,6 +352,8 @@ def _summary(args, started, host, stats, before, after, server_errors, work) -> 
         header,
         *(_row(name, entry) for name, entry in sorted(stats["requests"].items())),
     ]
+    if stats.get("yardstick"):
+        lines += ["", *_against_yardstick(stats, stats["yardstick"])]
     if stats.get("exceptions"):
         lines += ["", "### Errors in the simulated users", ""]
         lines += [f"- {count} × {message}" for message, count in stats["exceptions"]]
@@ -372,6 +388,29 @@ def _summary(args, started, host, stats, before, after, server_errors, work) -> 
         result = "ok" if not server_errors else f"**{len(server_errors)} lines**"
         lines.append(f"| no error in the server log | {result} |")
     return "\n".join(lines)
+
+
+def _against_yardstick(stats: dict, yardstick: dict) -> list[str]:
+    """Each persona mix next to the same users on the trivial logged-in page: requests a
+    second (the load each mix put through, over the yardstick's) and the 95th percentile
+    (as a multiple of the yardstick's)."""
+    lines = [
+        "### Against the yardstick (the same load on the trivial logged-in page)",
+        "",
+        "| persona mix | req/s | yardstick req/s | req/s ÷ yardstick | p95 ms "
+        "| yardstick p95 ms | p95 × |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows = [*sorted(stats["personas"].items()), ("**all**", stats["total"])]
+    for name, entry in rows:
+        base = yardstick["total"] if name == "**all**" else yardstick["personas"].get(name)
+        if not base or not base["rps"] or not base["p95"]:
+            continue
+        lines.append(
+            f"| {name} | {entry['rps']:.1f} | {base['rps']:.1f} | {entry['rps'] / base['rps']:.2f} "
+            f"| {entry['p95']:.0f} | {base['p95']:.0f} | {entry['p95'] / base['p95']:.1f} |"
+        )
+    return lines
 
 
 def _run(command, env, *, stdout=None, capture=False) -> str:
