@@ -121,6 +121,16 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["producer", "status"], name="booking_producer_status"),
             models.Index(fields=["status", "created_at"], name="booking_status_created"),
+            # The desk's and the home page's lists, a few rows among 200,000 bookings:
+            # loans to hand over (approved, by when they start) and flagged bookings.
+            models.Index(
+                models.Func("period", function="lower", output_field=models.DateTimeField()),
+                name="booking_pickups",
+                condition=Q(status="approved", kind="loan"),
+            ),
+            models.Index(
+                fields=["unit"], name="booking_flagged", condition=Q(flagged_at__isnull=False)
+            ),
         ]
         constraints = [
             ExclusionConstraint(

@@ -143,16 +143,26 @@ def _taken_in(month: date, subledger: str, kind: str):
     return _sum_of(lines, "credit")
 
 
-def collection_sheet(district, month: date) -> list[SheetRow]:
-    """Every member of `district` with this month's pledge, the arrears carried from
-    earlier months (what they paid before `month`) and what they paid in the month. A
-    fixed number of queries."""
+def sheet_savers(district):
+    """The members on a district's sheet, in the order of their member numbers."""
+    return Saver.objects.filter(district=district, status=SaverStatus.ACTIVE).order_by(
+        "member_number"
+    )
+
+
+def collection_sheet(district, month: date, *, only=None) -> list[SheetRow]:
+    """Every member of `district` (or those of them whose keys `only` lists: a page of
+    the sheet, or the members a post names) with this month's pledge, the arrears
+    carried from earlier months (what they paid before `month`) and what they paid in
+    the month. A fixed number of queries."""
     month = month_of(month)
     before = month - relativedelta(days=1)
     policies = _policies()
+    members = sheet_savers(district)
+    if only is not None:
+        members = members.filter(pk__in=only)
     savers = (
-        Saver.objects.filter(district=district, status=SaverStatus.ACTIVE)
-        .select_related("person")
+        members.select_related("person")
         .prefetch_related(Prefetch("pledges", queryset=Pledge.objects.order_by("from_month")))
         .annotate(
             paid_before=_paid_annotation(before),

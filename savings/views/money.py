@@ -56,12 +56,14 @@ from savings.services.collection import (
     arrears_of,
     collection_sheet,
     sheet_record,
+    sheet_savers,
 )
 from savings.services.once import recorded
 from savings.services.savers import month_of, pledge_units, policy_on
 from savings.views.common import paper, record_once, saver_for
 
 PAGE_SIZE = 25
+SHEET_PAGE = 50  # members on a page of the collection sheet
 
 
 def _posted(request):
@@ -171,20 +173,41 @@ def _summary(request, action: str, rows):
     }
 
 
+def _posted_members(data) -> set[int]:
+    """The members a posted sheet names (its pledged-<key> and deposit-<key> inputs)."""
+    found = set()
+    for name in data:
+        part, _dash, key = name.partition("-")
+        if part in ("pledged", "deposit") and key.isdigit():
+            found.add(int(key))
+    return found
+
+
 @require_http_methods(["GET", "POST"])
 def sheet_district(request, code, month):
+    """The sheet SHEET_PAGE members at a time (a district of 2,000 members is forty
+    pages), each page recorded on its own. A post is read against the members it
+    names, whatever page they are on now."""
     district, first = _sheet_of(request, code, month)
     may_record = permissions.may_record(request.user, district.code)
     if request.method == "POST" and not may_record:
         raise PermissionDenied
-    rows = collection_sheet(district, first)
-    form = SheetForm(_posted(request), rows=rows, month=first) if may_record else None
+    page = Paginator(sheet_savers(district).values_list("pk", flat=True), SHEET_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = collection_sheet(district, first, only=list(page))
+    form = None
+    if may_record:
+        posted = _posted(request)
+        named = collection_sheet(district, first, only=_posted_members(posted)) if posted else rows
+        form = SheetForm(posted, rows=named, month=first)
     action = f"sheet:{district.code}:{month_param(first)}"
     if request.method == "POST" and form.is_valid():
         entries = record_once(request, form, action, lambda: _record_sheet(form, request.user))
         if entries is not None:
             url = reverse("savings:sheet_district", kwargs={"code": code, "month": month})
-            return redirect(f"{url}?done={form.cleaned_data['key']}")
+            at = f"page={page.number}&" if page.number > 1 else ""
+            return redirect(f"{url}?{at}done={form.cleaned_data['key']}")
     lines = _lines(rows, form)
     return render(
         request,
@@ -197,8 +220,9 @@ def sheet_district(request, code, month):
             "previous": month_param(first - relativedelta(months=1)),
             "next": month_param(first + relativedelta(months=1)),
             "lines": lines,
-            "faults": [line for line in lines if line.errors],
+            "faults": [line for line in _lines(form.rows, form) if line.errors] if form else [],
             "totals": sheet_totals(rows),
+            "page": page,
             "form": form,
             "done": _summary(request, action, rows),
         },

@@ -29,6 +29,7 @@ from savings.models import (
     WithdrawalStatus,
 )
 from savings.services.once import recorded
+from savings.views import money
 from tests.conftest import OTHER_DISTRICT, OWN_DISTRICT
 from tests.factories import UserFactory, sa_kaeo_district
 from tests.savings.conftest import member
@@ -143,6 +144,31 @@ def test_a_treasurer_records_the_whole_sheet_and_sees_what_was_paid(client, dist
     rows = {line.row.saver: line.row for line in done.context["lines"]}
     assert (rows[first].paid_pledged, rows[first].paid_deposit) == (D("100"), D("300"))
     assert rows[second].still_due == D("0") and rows[third].still_due == D("50")
+
+
+def test_a_long_sheet_comes_a_page_of_members_at_a_time(client, district_treasurer, monkeypatch):
+    """A district of 2,000 members is forty pages of fifty (three here): each page shows
+    and records its own members, in member-number order; a post is read against the
+    members it names, even if the pages moved since it was opened."""
+    monkeypatch.setattr(money, "SHEET_PAGE", 3)
+    savers = [member(district_treasurer, joined=APRIL) for _ in range(7)]
+    savers.sort(key=lambda saver: saver.member_number)
+    client.force_login(district_treasurer)
+    second = client.get(_sheet_url() + "?page=2")
+    assert [line.row.saver for line in second.context["lines"]] == savers[3:6]
+    page = second.content.decode()
+    assert "data-sheet-page" in page and "?page=3" in page and "?page=1" in page
+    assert second.context["page"].paginator.count == 7
+    data = _sheet_post({savers[3]: ("50", ""), savers[0]: ("50", "")})  # savers[0]: page 1
+    response = client.post(_sheet_url() + "?page=2", data)
+    assert response.status_code == 302
+    assert response["Location"] == f"{_sheet_url()}?page=2&done={data['key']}"
+    assert _pledges() == 2
+    done = client.get(response["Location"])
+    assert done.context["done"]["summary"].members == 2
+    refused = client.post(_sheet_url() + "?page=3", _sheet_post({savers[6]: ("abc", "")}))
+    assert refused.status_code == 200 and _pledges() == 2
+    assert [line.row.saver for line in refused.context["faults"]] == [savers[6]]
 
 
 def test_the_same_sheet_posted_twice_records_once(client, district_treasurer):
