@@ -471,6 +471,9 @@ class Staff(PortalUser):
 # --- The statistics run.py reads ------------------------------------------------------------
 
 
+LOGIN_PAGES = {"login form", "log in"}  # the same in a run and its yardstick run
+
+
 def _entry(entry: StatsEntry) -> dict:
     return {
         "requests": entry.num_requests,
@@ -503,13 +506,19 @@ def _write_stats(environment, **_kwargs):
         return
     stats = environment.stats
     personas: dict[str, StatsEntry] = {}
+    pages: dict[str, StatsEntry] = {}  # the same without logging in
+    every_page = StatsEntry(stats, "pages", "")
     requests = {}
     for entry in stats.entries.values():
-        persona = entry.name.partition(": ")[0]
+        persona, _sep, page = entry.name.partition(": ")
         requests[f"{entry.name} ({entry.method})"] = _entry(entry)
         if persona not in personas:
             personas[persona] = StatsEntry(stats, persona, "")
+            pages[persona] = StatsEntry(stats, persona, "")
         personas[persona].extend(entry)
+        if page not in LOGIN_PAGES:
+            pages[persona].extend(entry)
+            every_page.extend(entry)
     errors = [
         (error.name, error.error if isinstance(error.error, str) else repr(error.error), count)
         for error, count in ((error, error.occurrences) for error in stats.errors.values())
@@ -523,6 +532,8 @@ def _write_stats(environment, **_kwargs):
         "total": _entry(stats.total),
         "exceptions": exceptions,
         "personas": {name: _entry(entry) for name, entry in personas.items()},
+        "pages": {name: _entry(entry) for name, entry in pages.items()},
+        "pages_total": _entry(every_page),
         "requests": requests,
         "errors": errors,
         "outcomes": dict(OUTCOMES),
