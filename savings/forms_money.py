@@ -117,6 +117,16 @@ def field_name(part: str, saver_pk: int) -> str:
     return f"{part}-{saver_pk}"
 
 
+def posted_members(data) -> set[int]:
+    """The keys of the members a posted sheet names (its field_name inputs)."""
+    found = set()
+    for name in data:
+        part, _dash, key = name.partition("-")
+        if part in PARTS and key.isdigit():
+            found.add(int(key))
+    return found
+
+
 class SheetForm(OnceForm):
     """The whole sheet in one post: the meeting's date, and for each member the pledged
     savings and the deposit paid (blank for none)."""

@@ -33,6 +33,7 @@ from savings.forms_money import (
     WithdrawalDecideForm,
     WithdrawalFilterForm,
     field_name,
+    posted_members,
     sheet_districts,
 )
 from savings.models import Document, JournalEntry, Withdrawal, WithdrawalStatus
@@ -173,16 +174,6 @@ def _summary(request, action: str, rows):
     }
 
 
-def _posted_members(data) -> set[int]:
-    """The members a posted sheet names (its pledged-<key> and deposit-<key> inputs)."""
-    found = set()
-    for name in data:
-        part, _dash, key = name.partition("-")
-        if part in ("pledged", "deposit") and key.isdigit():
-            found.add(int(key))
-    return found
-
-
 @require_http_methods(["GET", "POST"])
 def sheet_district(request, code, month):
     """The sheet SHEET_PAGE members at a time (a district of 2,000 members is forty
@@ -199,7 +190,7 @@ def sheet_district(request, code, month):
     form = None
     if may_record:
         posted = _posted(request)
-        named = collection_sheet(district, first, only=_posted_members(posted)) if posted else rows
+        named = collection_sheet(district, first, only=posted_members(posted)) if posted else rows
         form = SheetForm(posted, rows=named, month=first)
     action = f"sheet:{district.code}:{month_param(first)}"
     if request.method == "POST" and form.is_valid():
