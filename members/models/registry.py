@@ -381,10 +381,9 @@ class Producer(Timestamped, Address):
             # Thai substring search ("as people type it") on the name: on UPPER(name),
             # which is what Django's icontains compares.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="producer_name_upper_trgm"),
-            # the search box (search_text holds everything it looks in)
-            GinIndex(
-                OpClass(Upper("search_text"), name="gin_trgm_ops"), name="producer_search_trgm"
-            ),
+            # the search box (search_text holds everything it looks in, in capitals:
+            # a LIKE on the column itself, not UPPER() of every row a search reads)
+            GinIndex(OpClass("search_text", name="gin_trgm_ops"), name="producer_search_trgm"),
         ]
         constraints = [
             models.CheckConstraint(

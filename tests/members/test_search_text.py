@@ -84,3 +84,16 @@ def test_the_search_text_leaves_no_event_in_the_producers_history():
     assert "สบู่น้ำผึ้ง" in _text(producer)
     assert events.count() == before
     assert not any("search_text" in (event.pgh_data or {}) for event in events)
+
+
+def test_the_search_text_is_kept_in_capitals_and_matched_without_upper_per_row():
+    """Stored in capitals, so a search compares the column itself with LIKE (one UPPER
+    of what was typed, none per row), and a percent sign or underscore typed is a
+    character, not a wildcard."""
+    producer = ProducerFactory(name="กลุ่ม Silk_100%", name_en="Sa Kaeo Silk")
+    assert "SA KAEO SILK" in _text(producer) and "กลุ่ม SILK_100%" in _text(producer)
+    assert _found("kaeo sILK") == {producer.pk}
+    assert _found("silk_100%") == {producer.pk}
+    assert _found("silk%100") == set() and _found("s_lk") == set()
+    sql = str(search_producers(Producer.objects.all(), "silk").query)
+    assert 'UPPER("members_producer"."search_text"' not in sql
