@@ -284,12 +284,16 @@ def _unit_days(name: str, spans: str) -> str:
 )"""
 
 
-_BOOKED_SPANS = f"""
+def _booked_spans(statuses: str, kinds: str) -> str:
+    """Bookings touching the period whose status is in the parameter `statuses` and
+    whose kind in the parameter `kinds`, as spans (the last moment included)."""
+    return f"""
     SELECT b.unit_id, lower(b.period) AS starts, upper(b.period) - interval '1 microsecond' AS ends
     FROM {T_BOOKING} b
-    WHERE b.period && tstzrange(%(ps)s, %(pe)s) AND b.status = ANY(%({{statuses}})s)
-      AND b.kind {{kind}}
+    WHERE b.period && tstzrange(%(ps)s, %(pe)s) AND b.status = ANY(%({statuses})s)
+      AND b.kind = ANY(%({kinds})s)
 """
+
 
 _LOAN_SPANS = f"""
     SELECT l.unit_id, l.checked_out_at AS starts, coalesce(l.returned_at, %(now)s) AS ends
@@ -297,10 +301,8 @@ _LOAN_SPANS = f"""
     WHERE l.checked_out_at < %(pe)s AND coalesce(l.returned_at, %(now)s) >= %(ps)s
 """
 _USED = _unit_days("used", _LOAN_SPANS)
-_BOOKED = _unit_days("booked", _BOOKED_SPANS.format(statuses="committed", kind="= 'loan'"))
-_MAINTENANCE = _unit_days(
-    "maintenance", _BOOKED_SPANS.format(statuses="downtime_statuses", kind="= ANY(%(downtime)s)")
-)
+_BOOKED = _unit_days("booked", _booked_spans("committed", "loan_kind"))
+_MAINTENANCE = _unit_days("maintenance", _booked_spans("downtime_statuses", "downtime"))
 
 USE_SQL = f"""
 WITH {CALENDAR_CTE}, {_USED}, loans AS (
@@ -341,7 +343,12 @@ def utilisation(period: Period) -> Use:
     (maintenance and closure days taken off), utilisation and availability."""
     rows = _fetch(
         USE_SQL,
-        period.params(committed=COMMITTED, downtime=DOWNTIME, downtime_statuses=DOWNTIME_STATUSES),
+        period.params(
+            committed=COMMITTED,
+            loan_kind=[BookingKind.LOAN],
+            downtime=DOWNTIME,
+            downtime_statuses=DOWNTIME_STATUSES,
+        ),
     )
     units = []
     working = 0

@@ -5,7 +5,7 @@ import importlib
 import django.contrib.postgres.indexes
 from django.db import migrations
 
-# the function as 0014 made it (undoing this migration puts it back)
+# the function as 0014 made it (undoing this migration puts it back), and its backfill
 m0014 = importlib.import_module("members.migrations.0014_producer_search_text")
 
 
@@ -27,11 +27,6 @@ CREATE OR REPLACE FUNCTION members_search_text(
 $$;
 """
 
-BACKFILL = """
-UPDATE members_producer SET search_text = members_search_text(id, name, name_en, phone, cdd_code)
-"""
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -40,7 +35,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(SEARCH_TEXT, m0014.FUNCTIONS),
-        migrations.RunSQL(BACKFILL, BACKFILL),
+        migrations.RunSQL(m0014.BACKFILL, m0014.BACKFILL),
         migrations.RemoveIndex(
             model_name='producer',
             name='producer_search_trgm',
