@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from equipment.models import (
     DAMAGED,
+    USE_MONTHS_LOCK,
     Booking,
     BookingKind,
     BookingRefusal,
@@ -40,6 +41,8 @@ from equipment.models import (
     TicketKind,
     TicketStatus,
     UnitStatus,
+    UnitUseMonth,
+    UseMonth,
     WaitlistEntry,
     WaitlistStatus,
 )
@@ -295,16 +298,22 @@ def _booked_spans(statuses: str, kinds: str) -> str:
 """
 
 
+# A loan's custody as the range the index loan_custody holds (an open loan's has no
+# end), so that counting a few weeks reads only the loans of those weeks.
 _LOAN_SPANS = f"""
     SELECT l.unit_id, l.checked_out_at AS starts, coalesce(l.returned_at, %(now)s) AS ends
     FROM {T_LOAN} l
-    WHERE l.checked_out_at < %(pe)s AND coalesce(l.returned_at, %(now)s) >= %(ps)s
+    WHERE tstzrange(l.checked_out_at, l.returned_at, '[]') && tstzrange(%(ps)s, %(pe)s)
+      AND l.checked_out_at < %(pe)s AND coalesce(l.returned_at, %(now)s) >= %(ps)s
 """
 _USED = _unit_days("used", _LOAN_SPANS)
 _BOOKED = _unit_days("booked", _booked_spans("committed", "loan_kind"))
 _MAINTENANCE = _unit_days("maintenance", _booked_spans("downtime_statuses", "downtime"))
 
-USE_SQL = f"""
+# Per unit with anything in the period: loans checked out, loan-days used and booked,
+# maintenance days and downtime; every row carries the period's working days, and a
+# period with nothing still gives one row (unit_id NULL) to carry them.
+USE_COUNTS_SQL = f"""
 WITH {CALENDAR_CTE}, {_USED}, loans AS (
     SELECT unit_id, count(*) AS n FROM {T_LOAN}
     WHERE checked_out_at >= %(ps)s AND checked_out_at < %(pe)s GROUP BY unit_id
@@ -316,58 +325,160 @@ WITH {CALENDAR_CTE}, {_USED}, loans AS (
     WHERE b.kind = ANY(%(downtime)s) AND b.status = ANY(%(downtime_statuses)s)
       AND b.period && tstzrange(%(ps)s, %(pe)s)
     GROUP BY b.unit_id
+), units AS (
+    SELECT unit_id FROM used UNION SELECT unit_id FROM loans UNION SELECT unit_id FROM booked
+    UNION SELECT unit_id FROM maintenance UNION SELECT unit_id FROM downtime
 )
-SELECT u.id, u.asset_number, u.status, t.name AS type_name,
+SELECT units.unit_id,
        coalesce(loans.n, 0) AS loans, coalesce(used.days, 0) AS used_days,
        coalesce(booked.days, 0) AS booked_days,
        coalesce(maintenance.days, 0) AS maintenance_days,
-       coalesce(downtime.days, 0) AS downtime_days,
+       coalesce(downtime.days, 0)::float AS downtime_days,
        calendar.working_days
-FROM {T_UNIT} u
-JOIN {T_TYPE} t ON t.id = u.equipment_type_id
-CROSS JOIN calendar
-LEFT JOIN used ON used.unit_id = u.id
-LEFT JOIN loans ON loans.unit_id = u.id
-LEFT JOIN booked ON booked.unit_id = u.id
-LEFT JOIN maintenance ON maintenance.unit_id = u.id
-LEFT JOIN downtime ON downtime.unit_id = u.id
+FROM calendar
+LEFT JOIN units ON true
+LEFT JOIN used ON used.unit_id = units.unit_id
+LEFT JOIN loans ON loans.unit_id = units.unit_id
+LEFT JOIN booked ON booked.unit_id = units.unit_id
+LEFT JOIN maintenance ON maintenance.unit_id = units.unit_id
+LEFT JOIN downtime ON downtime.unit_id = units.unit_id
+"""
+
+T_USE_MONTH = UseMonth._meta.db_table
+T_UNIT_USE_MONTH = UnitUseMonth._meta.db_table
+_COUNTS = ("loans", "used_days", "booked_days", "maintenance_days", "downtime_days")
+
+# One month's counts kept: a row per unit with any, and the month with its working days.
+KEEP_MONTH_SQL = f"""
+WITH counts AS ({USE_COUNTS_SQL}), unit_rows AS (
+    INSERT INTO {T_UNIT_USE_MONTH} (unit_id, month, {", ".join(_COUNTS)})
+    SELECT unit_id, %(start)s, {", ".join(_COUNTS)} FROM counts WHERE unit_id IS NOT NULL
+)
+INSERT INTO {T_USE_MONTH} (month, working_days, computed_at)
+SELECT %(start)s, max(working_days), %(now)s FROM counts
+"""
+
+KEPT_SQL = f"""
+SELECT unit_id, {", ".join(f"sum({name}) AS {name}" for name in _COUNTS)}
+FROM {T_UNIT_USE_MONTH} WHERE month = ANY(%(months)s) GROUP BY unit_id
+"""
+
+UNITS_SQL = f"""
+SELECT u.id, u.asset_number, u.status, t.name AS type_name
+FROM {T_UNIT} u JOIN {T_TYPE} t ON t.id = u.equipment_type_id
 """
 
 
-def _status_label(status: str) -> str:
-    return str(UnitStatus(status).label) if status in UnitStatus.values else status
+def _month_after(month: date) -> date:
+    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def utilisation(period: Period) -> Use:
+def may_keep(month: date, today: date) -> bool:
+    """Whether a month's figures may be kept: it has ended by `today`."""
+    return _month_after(month) <= today
+
+
+def split(period: Period, today: date) -> tuple[list[Period], list[date]]:
+    """The period as the parts counted live (its days before the first whole month,
+    and from the first month that may not be kept yet) and the whole months kept."""
+    live: list[Period] = []
+    months: list[date] = []
+    day = period.start
+    while day <= period.end:
+        month = day.replace(day=1)
+        month_end = _month_after(month) - timedelta(days=1)
+        last = min(period.end, month_end)
+        if day == month and last == month_end and may_keep(month, today):
+            months.append(month)
+        elif live and live[-1].end == day - timedelta(days=1):
+            live[-1] = Period(live[-1].start, last)
+        else:
+            live.append(Period(day, last))
+        day = last + timedelta(days=1)
+    return live, months
+
+
+def _use_params(period: Period) -> dict:
+    return period.params(
+        committed=COMMITTED,
+        loan_kind=[BookingKind.LOAN],
+        downtime=DOWNTIME,
+        downtime_statuses=DOWNTIME_STATUSES,
+    )
+
+
+def _keep_months(months: list[date]) -> None:
+    """Compute and keep the months not kept yet. The exclusive lock waits for every
+    write still open that touches an ended month (they hold it shared): each month is
+    counted from data no open transaction is about to change."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [USE_MONTHS_LOCK])
+        kept = set(UseMonth.objects.filter(month__in=months).values_list("month", flat=True))
+        for month in months:
+            if month not in kept:
+                whole = Period(month, _month_after(month) - timedelta(days=1))
+                cursor.execute(KEEP_MONTH_SQL, _use_params(whole))
+
+
+def _add(totals: dict[int, dict], rows) -> None:
+    for row in rows:
+        if row["unit_id"] is None:
+            continue
+        found = totals.setdefault(row["unit_id"], dict.fromkeys(_COUNTS, 0))
+        for name in _COUNTS:
+            found[name] += row[name]
+
+
+def use_counts(period: Period, today: date | None = None) -> tuple[dict[int, dict], int]:
+    """Per unit with anything in the period, its counts, and the period's working days:
+    the kept months read back (kept first if they are not yet), the rest counted live."""
+    today = today or timezone.localdate()
+    live, months = split(period, today)
+    totals: dict[int, dict] = {}
+    working = 0
+    if months:
+        kept = dict(UseMonth.objects.filter(month__in=months).values_list("month", "working_days"))
+        if len(kept) < len(months):
+            _keep_months([month for month in months if month not in kept])
+            kept = dict(
+                UseMonth.objects.filter(month__in=months).values_list("month", "working_days")
+            )
+        working += sum(kept.values())
+        _add(totals, _fetch(KEPT_SQL, {"months": months}))
+    for part in live:
+        rows = _fetch(USE_COUNTS_SQL, _use_params(part))
+        working += rows[0]["working_days"]
+        _add(totals, rows)
+    return totals, working
+
+
+def utilisation(period: Period, today: date | None = None) -> Use:
     """Per unit and per type: loan-days used and booked, available working days
     (maintenance and closure days taken off), utilisation and availability."""
-    rows = _fetch(
-        USE_SQL,
-        period.params(
-            committed=COMMITTED,
-            loan_kind=[BookingKind.LOAN],
-            downtime=DOWNTIME,
-            downtime_statuses=DOWNTIME_STATUSES,
-        ),
-    )
+    totals, working = use_counts(period, today)
+    none = dict.fromkeys(_COUNTS, 0)
+    keys: dict[str, tuple] = {}
+    labels = {status: str(label) for status, label in UnitStatus.choices}
     units = []
-    working = 0
-    for row in _type_order(rows):
-        working = row["working_days"]
+    for row in _fetch(UNITS_SQL, {}):
+        counts = totals.get(row["id"], none)
         units.append(
             UseRow(
                 label=row["asset_number"],
                 type_name=row["type_name"],
-                status=_status_label(row["status"]),
-                loans=row["loans"],
-                used_days=row["used_days"],
-                booked_days=row["booked_days"],
-                maintenance_days=row["maintenance_days"],
-                working_days=row["working_days"],
-                downtime_days=float(row["downtime_days"]),
+                status=labels.get(row["status"], row["status"]),
+                loans=counts["loans"],
+                used_days=counts["used_days"],
+                booked_days=counts["booked_days"],
+                maintenance_days=counts["maintenance_days"],
+                working_days=working,
+                downtime_days=float(counts["downtime_days"]),
                 calendar_days=period.calendar_days,
             )
         )
+        if row["type_name"] not in keys:
+            keys[row["type_name"]] = thai_sort_key(row["type_name"])
+    units.sort(key=lambda unit: (keys[unit.type_name], unit.label))
     types: dict[str, UseRow] = {}
     total = UseRow(label=_("All machines"), type_name="", units=0)
     for row in units:

@@ -286,8 +286,10 @@ def booking_detail(user) -> QuerySet[Booking]:
 def current_and_upcoming(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     """Bookings out now (overdue too) or still to come, soonest first."""
     now = timezone.now()
+    # Live statuses named once more in one condition: the partial index booking_live.
+    live = [BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.CHECKED_OUT]
     return _with_related(
-        bookings.filter(
+        bookings.filter(status__in=live).filter(
             Q(status=BookingStatus.CHECKED_OUT)
             | Q(
                 status__in=[BookingStatus.REQUESTED, BookingStatus.APPROVED],

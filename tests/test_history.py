@@ -33,6 +33,9 @@ EXEMPT = {
     "refuses any other",
     "fairs.DrawLine": "a draw's result: the database refuses to change it",
     "fairs.Payment": "money received, append-only: corrections are new rows",
+    "equipment.UseMonth": "the use report's kept month, derived from loans and bookings "
+    "(which have history) and forgotten when they change",
+    "equipment.UnitUseMonth": "a unit's figures in a kept month, derived like the month",
 }
 
 

@@ -34,6 +34,7 @@ from equipment.models.inventory import (
     UnitPhoto,
     UnitStatus,
 )
+from equipment.models.rollups import USE_MONTHS_LOCK, UnitUseMonth, UseMonth
 from equipment.models.settings import ClosureKind, LendingSettings, NonWorkingDay
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "BLOCKING",
     "DAMAGED",
     "OVERLAP_SQLSTATE",
+    "USE_MONTHS_LOCK",
     "Booking",
     "BookingKind",
     "BookingMode",
@@ -66,6 +68,8 @@ __all__ = [
     "TrainingSignoff",
     "UnitPhoto",
     "UnitStatus",
+    "UnitUseMonth",
+    "UseMonth",
     "WaitlistEntry",
     "WaitlistStatus",
 ]

@@ -2,10 +2,12 @@
 
 from datetime import time
 
+import pgtrigger
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from equipment.models.rollups import CLOSURE_STALE
 from otop_portal.lib.history import track
 from otop_portal.lib.scoping import ScopedQuerySet
 
@@ -149,6 +151,14 @@ class NonWorkingDay(models.Model):
         verbose_name = _("non-working day")
         verbose_name_plural = _("non-working days")
         ordering = ["on"]
+        triggers = [
+            pgtrigger.Trigger(
+                name="use_months_stale",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("on") | pgtrigger.Delete,
+                func=CLOSURE_STALE,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.on} {self.name}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,6 +27,7 @@ from otop_portal.lib.scoping import get_for_user
 from otop_portal.lib.thaidate import BEDateField, BEDateInput
 
 LONGEST_PERIOD_DAYS = 366 * 5
+UNITS_PER_PAGE = 50
 
 
 class PeriodForm(forms.Form):
@@ -151,6 +153,8 @@ def report(request, kind):
     today = timezone.localdate()
     form, period = _period(request, today)
     data = spec.build(period, today)
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "kind": kind,
         "spec": spec,
@@ -159,8 +163,11 @@ def report(request, kind):
         "period": period,
         "today": today,
         "data": data,
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
     }
+    if kind == "use":
+        # The per-type table holds every unit; the per-unit one a page at a time.
+        context["units"] = Paginator(data.units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
     if kind == "concentration":
         context["top"] = [
             (borrower, reports.may_see_name(request.user, borrower)) for borrower in data.top

@@ -29,6 +29,8 @@ LOGS = {
     "otp_static_statictoken": "recovery codes of an unconfirmed second factor",
     "equipment_lendingsettings": "the lending rules' one row, made with defaults when first read",
     "equipment_lendingsettingsevent": "the history of that first row",
+    "equipment_usemonth": "the use report keeps an ended month's figures when first asked",
+    "equipment_unitusemonth": "the units' figures of that month",
 }
 
 # Writes to other districts' rows that a district member's action makes on purpose.
