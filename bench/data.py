@@ -289,6 +289,10 @@ def _membership(rng, year: int) -> dict:
     }
 
 
+# Tables whose rows the use report's kept months are counted from (equipment/models/rollups.py).
+_USE_REPORT_TABLES = ("equipment_loan", "equipment_booking", "equipment_nonworkingday")
+
+
 class CopyTable:
     """Rows for one model's table, sent with PostgreSQL's COPY. Columns not given
     take the field's default; primary keys are handed out here, so that rows can
@@ -352,6 +356,10 @@ class CopyTable:
                     cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", batch)
             finally:
                 cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            if self.model._meta.db_table in _USE_REPORT_TABLES:
+                # the triggers that forget the use report's kept months were off
+                cursor.execute("DELETE FROM equipment_unitusemonth")
+                cursor.execute("DELETE FROM equipment_usemonth")
             if self.numbered:
                 cursor.execute(
                     "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",

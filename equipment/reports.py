@@ -358,8 +358,15 @@ INSERT INTO {T_USE_MONTH} (month, working_days, computed_at)
 SELECT %(start)s, max(working_days), %(now)s FROM counts
 """
 
+# The kept months asked for and their units' sums, in one statement: one snapshot, so a
+# month a write forgets meanwhile is either wholly in (its working days and its units'
+# figures) or wholly out. Month rows carry unit_id NULL and their working days.
 KEPT_SQL = f"""
-SELECT unit_id, {", ".join(f"sum({name}) AS {name}" for name in _COUNTS)}
+SELECT NULL::bigint AS unit_id, month, working_days,
+       {", ".join(f"0 AS {name}" for name in _COUNTS)}
+FROM {T_USE_MONTH} WHERE month = ANY(%(months)s)
+UNION ALL
+SELECT unit_id, NULL, NULL, {", ".join(f"sum({name})" for name in _COUNTS)}
 FROM {T_UNIT_USE_MONTH} WHERE month = ANY(%(months)s) GROUP BY unit_id
 """
 
@@ -408,16 +415,27 @@ def _use_params(period: Period) -> dict:
 
 
 def _keep_months(months: list[date]) -> None:
-    """Compute and keep the months not kept yet. The exclusive lock waits for every
-    write still open that touches an ended month (they hold it shared): each month is
-    counted from data no open transaction is about to change."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [USE_MONTHS_LOCK])
-        kept = set(UseMonth.objects.filter(month__in=months).values_list("month", flat=True))
-        for month in months:
-            if month not in kept:
+    """Compute and keep the months not kept yet, each in its own transaction under the
+    lock taken exclusively: every write still open that touches the month holds it
+    shared, so the month is counted from data no open transaction is about to change.
+    The lock is only tried, never waited for (a queued exclusive request would make
+    every new write wait behind it): a month not kept now is counted live this time."""
+    for month in months:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [USE_MONTHS_LOCK])
+            if not cursor.fetchone()[0]:
+                return
+            if not UseMonth.objects.filter(month=month).exists():
                 whole = Period(month, _month_after(month) - timedelta(days=1))
                 cursor.execute(KEEP_MONTH_SQL, _use_params(whole))
+
+
+def _read_kept(months: list[date], totals: dict[int, dict]) -> tuple[set[date], int]:
+    """Add the kept months' unit sums to `totals`: the months found, their working days."""
+    rows = _fetch(KEPT_SQL, {"months": months})
+    found = {row["month"]: row["working_days"] for row in rows if row["unit_id"] is None}
+    _add(totals, rows)
+    return set(found), sum(found.values())
 
 
 def _add(totals: dict[int, dict], rows) -> None:
@@ -432,19 +450,20 @@ def _add(totals: dict[int, dict], rows) -> None:
 def use_counts(period: Period, today: date | None = None) -> tuple[dict[int, dict], int]:
     """Per unit with anything in the period, its counts, and the period's working days:
     the kept months read back (kept first if they are not yet), the rest counted live."""
-    today = today or timezone.localdate()
+    # A month is kept only once it has ended by the real clock.
+    today = min(today or timezone.localdate(), timezone.localdate())
     live, months = split(period, today)
     totals: dict[int, dict] = {}
     working = 0
     if months:
-        kept = dict(UseMonth.objects.filter(month__in=months).values_list("month", "working_days"))
-        if len(kept) < len(months):
-            _keep_months([month for month in months if month not in kept])
-            kept = dict(
-                UseMonth.objects.filter(month__in=months).values_list("month", "working_days")
-            )
-        working += sum(kept.values())
-        _add(totals, _fetch(KEPT_SQL, {"months": months}))
+        found, working = _read_kept(months, totals)
+        if len(found) < len(months):
+            _keep_months([month for month in months if month not in found])
+            totals = {}
+            found, working = _read_kept(months, totals)
+        for month in months:
+            if month not in found:  # not kept (the lock was busy) or forgotten meanwhile
+                live.append(Period(month, _month_after(month) - timedelta(days=1)))
     for part in live:
         rows = _fetch(USE_COUNTS_SQL, _use_params(part))
         working += rows[0]["working_days"]

@@ -14,8 +14,9 @@ STALE_FUNCTION = """
 CREATE OR REPLACE FUNCTION equipment_use_months_stale(lo timestamptz, hi timestamptz)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    first_month date := date_trunc('month', lo - interval '1 day')::date;
-    last_month date := date_trunc('month', coalesce(hi, 'infinity') + interval '1 day')::date;
+    first_month date := date_trunc('month', lo AT TIME ZONE 'Asia/Bangkok')::date;
+    last_month date :=
+        date_trunc('month', coalesce(hi, 'infinity') AT TIME ZONE 'Asia/Bangkok')::date;
 BEGIN
     IF lo IS NULL THEN
         RETURN;

@@ -70,18 +70,20 @@ class UnitUseMonth(models.Model):
 
 # --- What forgets them -----------------------------------------------------------------
 
-# equipment_use_months_stale(lo, hi): forget the kept months that the moments lo..hi
-# (hi NULL: open-ended) touch; a day either side covers the months in any time zone.
+# equipment_use_months_stale(lo, hi): forget the kept months (Bangkok time, the portal's
+# TIME_ZONE: a test holds them equal) that the moments lo..hi touch (hi NULL: no end).
 # Every write takes the lock shared (shared holders never wait for each other), so a
-# report keeping a month waits for the writes still open: its count can't miss one.
-# For the writes of every day (bookings ahead, check-outs and returns now) the months
-# touched are not kept and the DELETEs find nothing.
+# report keeping a month, which only tries the lock exclusively, never counts a month
+# while a write that touches it is still open. For the writes of every day (bookings
+# ahead, check-outs and returns now) the months touched are not kept: the DELETEs find
+# nothing.
 STALE_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION equipment_use_months_stale(lo timestamptz, hi timestamptz)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-    first_month date := date_trunc('month', lo - interval '1 day')::date;
-    last_month date := date_trunc('month', coalesce(hi, 'infinity') + interval '1 day')::date;
+    first_month date := date_trunc('month', lo AT TIME ZONE 'Asia/Bangkok')::date;
+    last_month date :=
+        date_trunc('month', coalesce(hi, 'infinity') AT TIME ZONE 'Asia/Bangkok')::date;
 BEGIN
     IF lo IS NULL THEN
         RETURN;
