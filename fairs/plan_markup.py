@@ -4,12 +4,20 @@ template engine took half a second for them (about forty lookups a booth). The m
 the templates' own (fairs/setup/plan.html includes it); every value is escaped, with the
 standard library's escape (what Django's calls, without its lazy-string wrapper)."""
 
-from html import escape
+from functools import lru_cache
+from html import escape as _escape
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from fairs.plan import metres
+
+
+@lru_cache(maxsize=4096)
+def escape(text: str) -> str:
+    """html.escape, remembered: a plan repeats its zones', types' and states' names on
+    every booth."""
+    return _escape(text)
 
 
 def svg_booths(booths) -> SafeString:
