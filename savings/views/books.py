@@ -89,6 +89,7 @@ def journal(request):
     page = keyset_page(
         entries, request.GET, keys=("on", "pk"), per_page=PAGE_SIZE, newest_first=True
     )
+    selectors_books.show_first_lines(page)
     query = request.GET.copy()
     for cursor in ("page", "after", "before", "last"):
         query.pop(cursor, None)
