@@ -377,7 +377,8 @@ FROM {T_UNIT} u JOIN {T_TYPE} t ON t.id = u.equipment_type_id
 
 
 def _month_after(month: date) -> date:
-    return (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+    """The first day of the month after `month`'s."""
+    return add_months(month.replace(day=1), 1)
 
 
 def may_keep(month: date, today: date) -> bool:

@@ -336,12 +336,18 @@ def test_the_use_page_lists_units_a_page_at_a_time_and_the_download_all(
     }
 
 
-def test_a_month_kept_while_the_page_is_paged_is_kept_once(history, staff, client):
+def test_the_use_page_keeps_its_whole_months_and_shows_the_live_totals(history, staff, client):
     client.force_login(staff)
     url = reverse("equipment:report", args=["use"])
-    for page in (1, 1, 2):
-        assert client.get(url, {"page": page}).status_code == 200
-    assert UseMonth.objects.filter(month=date(2027, 4, 1)).count() == 1
-    assert UnitUseMonth.objects.filter(month=date(2027, 4, 1)).values(
-        "unit"
-    ).distinct().count() == (UnitUseMonth.objects.filter(month=date(2027, 4, 1)).count())
+    pages = [client.get(url, {"page": page}) for page in (1, 2)]
+    assert all(page.status_code == 200 for page in pages)
+    # the last twelve months (11 May 2026 to today): June to April whole, kept
+    assert set(UseMonth.objects.values_list("month", flat=True)) == {
+        date(2026, m, 1) for m in range(6, 13)
+    } | {date(2027, m, 1) for m in range(1, 5)}
+    expected, working = live(reports.Period.last_12_months(TODAY))
+    for page in pages:
+        total = page.context["data"].total
+        assert total.used_days == sum(row["used_days"] for row in expected.values())
+        assert total.booked_days == sum(row["booked_days"] for row in expected.values())
+        assert page.context["data"].working_days == working
