@@ -17,6 +17,7 @@ from members.models import (
     Subdistrict,
     User,
 )
+from members.models.network import past_due
 
 
 def districts_for(user) -> QuerySet[District]:
@@ -177,11 +178,13 @@ def district_dashboard(user) -> list[dict]:
     )
     for code, stars, count in by_stars:
         rows[code]["stars"][stars] = count
+    # Counted from the district's producers, COUNT(*) of the membership index alone
+    # (membership_active_until): past_due()'s condition on the joined membership.
     due = (
-        NetworkMembership.objects.with_status()
-        .filter(producer__in=producers, status_today__in=["grace", "lapsed"])
-        .values_list("producer__district")
-        .annotate(n=Count("pk"))
+        producers.filter(past_due(via="membership__"))
+        .order_by()
+        .values_list("district")
+        .annotate(n=Count("*"))
     )
     for code, count in due:
         rows[code]["due"] = count

@@ -210,6 +210,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the form fields besides the files
 DATA_UPLOAD_MAX_NUMBER_FILES = 20  # a form takes at most 10 photos
 FILE_UPLOAD_PERMISSIONS = 0o640
 
+# Django's form renderer, with its input and select templates written in Python.
+FORM_RENDERER = "otop_portal.lib.form_renderer.FastRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

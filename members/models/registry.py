@@ -417,6 +417,14 @@ class Producer(Timestamped, Address):
     def get_absolute_url(self) -> str:
         return reverse("members:producer_detail", args=[self.pk])
 
+    @property
+    def membership_status_label(self) -> str:
+        """The label of the `membership_status` a list annotated (producers_for), or ""."""
+        from members.models.network import MembershipStatus
+
+        status = getattr(self, "membership_status", None)
+        return MembershipStatus(status).label if status else ""
+
     def is_writable_by(self, user) -> bool:
         """A merged record is kept as it was: nobody changes it any more."""
         return self.merged_into_id is None and default_can_write(user, self)

@@ -8,7 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Category, Certification, MembershipStatus, NetworkMembership
+from members.models import (
+    Category,
+    Certification,
+    MembershipStatus,
+    NetworkMembership,
+    NetworkSettings,
+)
 from members.selectors import district_dashboard
 from tests.conftest import OTHER_DISTRICT, OWN_DISTRICT
 from tests.factories import ProducerFactory, ProductFactory, StarRatingFactory, sa_kaeo_district
@@ -59,3 +65,32 @@ def test_the_home_page_takes_the_same_queries_for_1_or_50_producers(client, staf
         page = client.get(reverse("home")).content.decode()
     assert len(many) == len(one)
     assert ">50<" in page
+
+
+def test_past_due_is_with_status_grace_or_lapsed_on_any_day(db):
+    """past_due() (the condition the membership_active_until index serves) picks what
+    with_status() calls grace or lapsed, for every stored status, day by day around the
+    end of a membership and of its grace."""
+    statuses = [MembershipStatus.ACTIVE, MembershipStatus.PENDING, MembershipStatus.RESIGNED]
+    for n, status in enumerate(statuses * 2):
+        membership = NetworkMembership.objects.get(producer=ProducerFactory())
+        membership.status = status
+        membership.joined_on = date(2024, 10, 1)
+        membership.valid_until = date(2025 + n % 2, 9, 30)
+        membership.ended_on = date(2025, 1, 1) if status == MembershipStatus.RESIGNED else None
+        membership.save()
+    grace = NetworkSettings.current().grace_days
+    days = [date(2025, 9, 29) + timedelta(days=d) for d in range(0, 3)]
+    days += [date(2025, 9, 30) + timedelta(days=grace + d) for d in (-1, 0, 1, 2)]
+    days += [date(2026, 9, 30) + timedelta(days=d) for d in (0, 1, grace + 1)]
+    for today in days:
+        by_status = set(
+            NetworkMembership.objects.with_status(today=today)
+            .filter(status_today__in=[MembershipStatus.GRACE, MembershipStatus.LAPSED])
+            .values_list("pk", flat=True)
+        )
+        assert (
+            set(NetworkMembership.objects.past_due(today=today).values_list("pk", flat=True))
+            == by_status
+        ), today
+        assert by_status or today < date(2025, 10, 1)

@@ -142,3 +142,39 @@ def test_merged_records_stay_out_of_every_page(client, staff, sixty):
     client.force_login(staff)
     assert sixty[1] not in _names(client.get(URL))
     assert client.get(URL).context["page"].count == 59
+
+
+# --- The filter bar, cached (templates/members/producer_list.html) -------------------------
+
+
+def _bar(response) -> str:
+    html = response.content.decode()
+    start = html.index('role="search"')
+    return html[start : html.index("</form>", start)]
+
+
+def test_the_filter_bar_is_cached_per_query_language_and_persona(client, staff, district_member):
+    ProducerFactory(name="กลุ่มทอผ้า")
+    url = reverse("members:producer_list")
+    client.force_login(staff)
+    client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        first = client.get(url, {"q": "ทอผ้า"})
+        again = client.get(url, {"q": "ทอผ้า"})
+    # the district select's choices are read once, then the bar comes from the cache
+    districts = [q for q in warm.captured_queries if 'FROM "members_district"' in q["sql"]]
+    assert len(districts) == 1
+    assert _bar(first) == _bar(again)
+    assert 'value="ทอผ้า"' in _bar(first)
+    assert 'value="จักสาน"' in _bar(client.get(url, {"q": "จักสาน"}))
+    assert 'name="district"' in _bar(first)
+    chosen = client.get(url, {"category": "food"})
+    assert '<option value="food" selected>' in _bar(chosen)
+
+    client.force_login(district_member)  # no district select for a district member
+    assert 'name="district"' not in _bar(client.get(url, {"q": "ทอผ้า"}))
+    thai = _bar(client.get(url, {"q": "ทอผ้า"}))
+    client.cookies["django_language"] = "en"
+    english = _bar(client.get(url, {"q": "ทอผ้า"}))
+    assert "All categories" in english
+    assert "All categories" not in thai
