@@ -143,7 +143,12 @@ class Application(models.Model):
         verbose_name = _("booth application")
         verbose_name_plural = _("booth applications")
         ordering = ["fair", "number"]
-        indexes = [models.Index(fields=["fair", "status"], name="application_fair_status")]
+        indexes = [
+            models.Index(fields=["fair", "status"], name="application_fair_status"),
+            # A district member's counts of a fair's applications (the fair pages and
+            # the home page), read from the index alone.
+            models.Index(fields=["fair", "district", "status"], name="application_fair_district"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["fair", "number"], name="application_number_unique_in_fair"
