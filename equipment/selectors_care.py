@@ -49,8 +49,12 @@ def overdue_loans(user, now=None) -> list[Loan]:
     """Open loans past their due time, the longest overdue first, each with
     `days_overdue` (0: due earlier today)."""
     now = now or timezone.now()
+    return _with_days_overdue(_loans(user).open().filter(due_at__lt=now), now)
+
+
+def _with_days_overdue(loans, now) -> list[Loan]:
     today = timezone.localdate(now)
-    loans = list(_loans(user).open().filter(due_at__lt=now).order_by("due_at", "pk"))
+    loans = list(loans.order_by("due_at", "pk"))
     for loan in loans:
         loan.days_overdue = (today - local_day(loan.due_at)).days
     return loans
@@ -317,12 +321,25 @@ def unit_history(unit: EquipmentUnit) -> dict:
 
 
 def home_desk(user, now=None) -> dict:
-    """The desk as the home page shows it: the day's lists, and how many stocktakes and
-    services are due (numbers, not the lists)."""
+    """The desk as the home page shows it: the day's hand-overs, returns and overdue
+    loans, and how many flagged bookings, open tickets, and stocktakes and services
+    due there are (numbers, not the lists the desk page shows)."""
     now = now or timezone.now()
     stocktake_count, service_count = due_counts(timezone.localdate(now))
+    # Only what the section shows: the unit and its type, the producer's name (fewer
+    # joins to plan: each list 1.3 ms of planning with every relation the desk shows).
+    shown = ("unit__equipment_type", "booking__producer")
+    loans = Loan.objects.for_user(user).select_related(*shown).open()
     return {
-        **_day(user, now),
+        "pickups": list(
+            pickups_today(user, now)
+            .select_related(None)
+            .select_related("unit__equipment_type", "producer")
+        ),
+        "returns": list(returns_today(user, now).select_related(None).select_related(*shown)),
+        "overdue": _with_days_overdue(loans.filter(due_at__lt=now), now),
+        "flagged_count": flagged_bookings(user, now).count(),
+        "open_ticket_count": MaintenanceTicket.objects.filter(status=TicketStatus.OPEN).count(),
         "stocktake_count": stocktake_count,
         "service_count": service_count,
     }

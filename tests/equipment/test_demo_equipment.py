@@ -103,6 +103,21 @@ def test_the_care_pages_show_the_demo(seeded, client):
         assert desk.status_code == 200
         assert len(desk.context["overdue"]) == 1
         assert len(desk.context["flagged"]) == 1
+        # the home section shows the desk's numbers, with the same lists' first rows
+        from equipment.selectors_care import home_desk
+
+        home = home_desk(desk.wsgi_request.user)
+        assert home["flagged_count"] == len(desk.context["flagged"])
+        assert home["open_ticket_count"] == desk.context["open_ticket_count"]
+        for key in ("pickups", "returns", "overdue"):
+            assert [row.pk for row in home[key]] == [row.pk for row in desk.context[key]], key
+        assert [loan.days_overdue for loan in home["overdue"]] == [
+            loan.days_overdue for loan in desk.context["overdue"]
+        ]
+        client.cookies["django_language"] = "en"
+        html = client.get("/").content.decode()
+        del client.cookies["django_language"]
+        assert "1 flagged booking: tell the producer" in html
         for name in ("overdue_list", "ticket_list", "stocktake_list", "service_list"):
             assert client.get(reverse(f"equipment:{name}")).status_code == 200, name
         for unit in EquipmentUnit.objects.all():
