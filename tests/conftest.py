@@ -50,6 +50,16 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _thai_first():
+    """Each test starts in Thai, whatever language an earlier test's last request chose
+    (the locale middleware leaves the request's language active on the thread)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def staff(db):
     return UserFactory(staff=True, username="staff")
