@@ -286,11 +286,13 @@ def booking_detail(user) -> QuerySet[Booking]:
 def current_and_upcoming(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     """Bookings out now (overdue too) or still to come, soonest first."""
     now = timezone.now()
-    # Each branch implies the partial index booking_live's condition, so the planner
-    # reads the branches from it. (The live statuses named once more around them made
-    # it misjudge how many rows they keep and read every approved maintenance block.)
+    # Live statuses named once more in one condition: the partial index booking_live.
+    # (Without it a district member's list is 0.1 ms, not 3.7, but provincial staff's
+    # becomes a parallel scan of every booking, 19 ms: the planner expects a third of
+    # the table to be upcoming.)
+    live = [BookingStatus.REQUESTED, BookingStatus.APPROVED, BookingStatus.CHECKED_OUT]
     return _with_related(
-        bookings.filter(
+        bookings.filter(status__in=live).filter(
             Q(status=BookingStatus.CHECKED_OUT)
             | Q(
                 status__in=[BookingStatus.REQUESTED, BookingStatus.APPROVED],
