@@ -49,7 +49,11 @@ def overdue_loans(user, now=None) -> list[Loan]:
     """Open loans past their due time, the longest overdue first, each with
     `days_overdue` (0: due earlier today)."""
     now = now or timezone.now()
-    return _with_days_overdue(_loans(user).open().filter(due_at__lt=now), now)
+    return _with_days_overdue(_overdue(_loans(user), now), now)
+
+
+def _overdue(loans, now):
+    return loans.open().filter(due_at__lt=now)
 
 
 def _with_days_overdue(loans, now) -> list[Loan]:
@@ -329,7 +333,7 @@ def home_desk(user, now=None) -> dict:
     # Only what the section shows: the unit and its type, the producer's name (fewer
     # joins to plan: each list 1.3 ms of planning with every relation the desk shows).
     shown = ("unit__equipment_type", "booking__producer")
-    loans = Loan.objects.for_user(user).select_related(*shown).open()
+    loans = Loan.objects.for_user(user).select_related(*shown)
     return {
         "pickups": list(
             pickups_today(user, now)
@@ -337,7 +341,7 @@ def home_desk(user, now=None) -> dict:
             .select_related("unit__equipment_type", "producer")
         ),
         "returns": list(returns_today(user, now).select_related(None).select_related(*shown)),
-        "overdue": _with_days_overdue(loans.filter(due_at__lt=now), now),
+        "overdue": _with_days_overdue(_overdue(loans, now), now),
         "flagged_count": flagged_bookings(user, now).count(),
         "open_ticket_count": MaintenanceTicket.objects.filter(status=TicketStatus.OPEN).count(),
         "stocktake_count": stocktake_count,

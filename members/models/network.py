@@ -96,11 +96,6 @@ def past_due(today: date | None = None, *, via: str = "") -> Q:
 class NetworkMembershipQuerySet(ScopedQuerySet):
     district_path = "producer__district"
 
-    def past_due(self, *, today: date | None = None):
-        """The memberships in grace or lapsed on `today`: with_status()'s "grace" and
-        "lapsed" as a condition an index serves (membership_active_until)."""
-        return self.filter(past_due(today))
-
     def with_status(self, *, today: date | None = None, grace_days: int | None = None):
         """Annotate `status_today`, derived from the dates as of `today`."""
         today = today or timezone.localdate()

@@ -4,7 +4,7 @@ Django renders a widget through templates: a select through select.html, which i
 select_option.html once per option, each including attrs.html. A page's filter bar of six
 selects is some 60 template renders, a third of a list page's time. Here the templates of
 text-like inputs, selects and their options, and attrs are Python functions that write the
-same HTML (tests/test_form_renderer.py compares them with Django's templates widget by
+same HTML (tests/lib/test_form_renderer.py compares them with Django's templates widget by
 widget); every other template (radios, checkboxes, textareas, multi-widgets, any widget
 with its own templates) is Django's as before.
 """
@@ -79,7 +79,7 @@ class _Python:
         self.write = write
 
     def render(self, context=None, request=None):
-        return mark_safe(self.write(context["widget"], self.renderer))  # every value escaped above
+        return mark_safe(self.write(context["widget"]))  # every value escaped above
 
 
 class FastRenderer(DjangoTemplates):
@@ -87,16 +87,14 @@ class FastRenderer(DjangoTemplates):
 
     def __init__(self):
         super().__init__()
-        self._python = {name: _Python(lambda widget, renderer: _input(widget)) for name in _INPUTS}
+        self._python = {name: _Python(_input) for name in _INPUTS}
         self._python[_WIDGETS + "select.html"] = _Python(self._select)
-        self._python[_OPTION] = _Python(lambda widget, renderer: _option(widget))
-        for template in self._python.values():
-            template.renderer = self
+        self._python[_OPTION] = _Python(_option)
 
     def get_template(self, template_name):
         return self._python.get(template_name) or super().get_template(template_name)
 
-    def _select(self, widget: dict, renderer) -> str:
+    def _select(self, widget: dict) -> str:
         parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, group_choices, _index in widget["optgroups"]:
             if group_name:
