@@ -7,7 +7,7 @@ Every list here takes a fixed number of queries, however many rows it has.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Max, Min, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +25,7 @@ from fairs.models import (
     PolicyQuota,
     QuotaKind,
     RandomSource,
+    Zone,
     manages_fairs,
 )
 from fairs.services.lottery import official_draw
@@ -278,37 +279,127 @@ class LegendItem:
     count: int
 
 
+# A fair with more booths than this shows its plan a zone at a time, first zone first:
+# a national fair's 2,500 booths on one page are 1.6 MB of markup that no phone shows
+# legibly. "All zones" still draws every booth (to print the whole venue).
+ZONE_AT_A_TIME = 400
+ALL_ZONES = "all"
+
+
+@dataclass
+class ZoneBox:
+    """A zone on the plan's overview: its booths' count and the box around them."""
+
+    zone: Zone
+    booths: int
+    shape: geometry.Shape
+
+
 @dataclass
 class Plan:
     colour: str
     view_box: str
     booths: list[PlanBooth]
     legend: list[LegendItem]
+    zones: list[ZoneBox] = field(default_factory=list)  # every zone with booths
+    zone: Zone | None = None  # the zone shown; None: every zone
 
     @property
     def is_empty(self) -> bool:
         return not self.booths
 
+    @property
+    def booth_count(self) -> int:
+        """The fair's booths, in every zone."""
+        return sum(box.booths for box in self.zones)
 
-def plan_of(fair: Fair, *, colour: str = "status", now: datetime | None = None) -> Plan:
-    """The fair's booths for the plan, coloured by status, the occupant's district or
-    category. Six queries whatever the number of booths."""
+    @property
+    def overview_box(self) -> str:
+        return geometry.view_box(box.shape for box in self.zones)
+
+
+class UnknownZone(LookupError):
+    """The plan was asked for a zone code the fair does not have."""
+
+
+def zone_boxes(fair: Fair) -> list[ZoneBox]:
+    """The fair's zones that have booths, by code, each with its booth count and the box
+    around its booths (one query)."""
+    zones = (
+        Zone.objects.filter(fair=fair)
+        .annotate(
+            n=Count("booths"),
+            left=Min("booths__x"),
+            top=Min("booths__y"),
+            right=Max(F("booths__x") + F("booths__width")),
+            bottom=Max(F("booths__y") + F("booths__height")),
+        )
+        .filter(n__gt=0)
+        .order_by("code")
+    )
+    return [
+        ZoneBox(
+            zone,
+            zone.n,
+            geometry.Shape(
+                float(zone.left),
+                float(zone.top),
+                float(zone.right - zone.left),
+                float(zone.bottom - zone.top),
+            ),
+        )
+        for zone in zones
+    ]
+
+
+def _zone_shown(boxes: list[ZoneBox], code: str | None) -> Zone | None:
+    """The zone the plan shows: the one `code` names, every zone for "all" or a fair of
+    up to ZONE_AT_A_TIME booths, else the first zone. UnknownZone for a code the fair
+    does not have."""
+    if code == ALL_ZONES:
+        return None
+    if code:
+        for box in boxes:
+            if box.zone.code == code:
+                return box.zone
+        raise UnknownZone(code)
+    if sum(box.booths for box in boxes) <= ZONE_AT_A_TIME:
+        return None
+    return boxes[0].zone
+
+
+def plan_of(
+    fair: Fair,
+    *,
+    colour: str = "status",
+    zone: str | None = None,
+    now: datetime | None = None,
+) -> Plan:
+    """The fair's booths for the plan (every zone's, or one zone's: `_zone_shown`),
+    coloured by status, the occupant's district or category. Six queries whatever the
+    number of booths."""
     now = now or timezone.now()
     colour = colour if colour in COLOURINGS else "status"
+    boxes = zone_boxes(fair)
+    shown = _zone_shown(boxes, zone)
     # A national fair has 2,500 booths: each booth's zone and type are shared instances
     # (a fair has a few of each), and the occupant's name is read as a value, not as a
     # Producer: a third as many model instances to build.
-    zones = {zone.pk: zone for zone in fair.zones.all()}
+    zones = {box.zone.pk: box.zone for box in boxes}
     types = {kind.pk: kind for kind in fair.booth_types.all()}
-    booths = list(Booth.objects.filter(fair=fair).order_by("zone__code", "order", "code"))
+    booths = Booth.objects.filter(fair=fair)
+    holdings = Holding.objects.filter(fair=fair)
+    if shown is not None:
+        booths = booths.filter(zone=shown)
+        holdings = holdings.filter(booth__zone=shown)
+    booths = list(booths.order_by("zone__code", "order", "code"))
     zone_field, type_field = Booth.zone.field, Booth.booth_type.field
     for booth in booths:
         zone_field.set_cached_value(booth, zones[booth.zone_id])
         type_field.set_cached_value(booth, types[booth.booth_type_id])
     holdings = {
         h.booth_id: h
-        for h in Holding.objects.filter(fair=fair)
-        .active_at(now)
+        for h in holdings.active_at(now)
         .select_related("application__district")
         .annotate(occupant_name=F("application__producer__name"))
     }
@@ -326,7 +417,8 @@ def plan_of(fair: Fair, *, colour: str = "status", now: datetime | None = None) 
         row.css = _css(row, colour, district_css)
         rows.append(row)
     legend = _legend(rows, colour, districts, district_css)
-    return Plan(colour, geometry.view_box(b.shape for b in rows), rows, legend)
+    box = geometry.view_box(b.shape for b in rows)
+    return Plan(colour, box, rows, legend, zones=boxes, zone=shown)
 
 
 def _status_css(status: str) -> str:

@@ -717,6 +717,72 @@ def test_the_plan_is_printable(client, district_member):
     assert 'class="btn-group no-print"' in page
 
 
+def _booths_drawn(page: str) -> list[str]:
+    svg = page[page.index('<svg class="plan-svg"') :]
+    svg = svg[: svg.index("</svg>")]
+    return re.findall(r'class="booth-code" x="[^"]*" y="[^"]*">([^<]+)<', svg)
+
+
+def test_a_large_fairs_plan_shows_a_zone_at_a_time(client, district_member, monkeypatch):
+    """Above ZONE_AT_A_TIME booths the plan opens on the first zone, with an overview of
+    the zones to move between them; "all zones" draws every booth (for print)."""
+    from fairs import selectors_setup
+
+    monkeypatch.setattr(selectors_setup, "ZONE_AT_A_TIME", 12)
+    fair = make_fair()  # zone A: 5 booths, zone B: 8
+    url = reverse("fairs:plan", args=[fair.pk])
+    client.force_login(district_member)
+    page = _page(client, url)
+    assert sorted(_booths_drawn(page)) == ["R01", "S01", "S03", "S05", "S07"]
+    assert page.count('<tr id="booth-') == 5
+    assert "plan-overview-svg" in page
+    assert 'href="?colour=status&amp;zone=all"' in page
+    assert 'href="?colour=status&amp;zone=B"' in page
+    assert 'aria-current="page">A หน้าเวที (5)' in page
+    assert "zone-box--shown" in page
+    assert _has(page, _t("Booths of zone %(code)s %(name)s") % {"code": "A", "name": "หน้าเวที"})
+
+    page = _page(client, url, zone="B")
+    assert sorted(_booths_drawn(page)) == [
+        "F01", "F02", "F03", "F04", "S02", "S04", "S06", "S08",
+    ]  # fmt: skip
+    # the colouring keeps the zone, the zones keep the colouring
+    assert 'href="?colour=district&amp;zone=B"' in page
+    page = _page(client, url, zone="B", colour="category")
+    assert 'href="?colour=category&amp;zone=A"' in page
+    assert 'href="?colour=category&amp;zone=all"' in page
+
+    page = _page(client, url, zone="all")
+    assert len(_booths_drawn(page)) == 13
+    assert "plan-overview-svg" not in page
+    assert 'aria-current="page">' + escape(_t("All zones (%(count)s)") % {"count": 13}) in page
+
+    assert client.get(url, {"zone": "Z"}).status_code == 404
+
+
+def test_a_fair_within_the_limit_shows_every_zone_and_can_show_one(client, district_member):
+    fair = make_fair()
+    url = reverse("fairs:plan", args=[fair.pk])
+    client.force_login(district_member)
+    page = _page(client, url)
+    assert len(_booths_drawn(page)) == 13
+    assert "plan-overview-svg" not in page
+    assert 'href="?colour=status&amp;zone=A"' in page  # the zones are listed to pick one
+    page = _page(client, url, zone="A")
+    assert len(_booths_drawn(page)) == 5
+    # a single zone's view box is around its booths only
+    assert 'viewBox="-1 -1 23 17"' in page  # x 0–21 (S01–S07), y 0–15 (R01)
+
+
+def test_a_fair_with_one_zone_lists_no_zones(client, district_member):
+    fair = make_fair()
+    Booth.objects.filter(fair=fair).update(zone=Zone.objects.get(fair=fair, code="A"))
+    client.force_login(district_member)
+    page = _page(client, reverse("fairs:plan", args=[fair.pk]))
+    assert "zone=" not in page
+    assert len(_booths_drawn(page)) == 13
+
+
 # --- Query counts ---------------------------------------------------------------------------
 
 
@@ -729,6 +795,9 @@ def test_the_plan_takes_the_same_queries_for_3_and_40_booths(client, district_me
     few = _queries(client, reverse("fairs:plan", args=[small.pk]))
     many = _queries(client, reverse("fairs:plan", args=[large.pk]))
     assert few == many
+    # one zone of a large fair, or all of its zones: the same queries again
+    assert _queries(client, reverse("fairs:plan", args=[large.pk]) + "?zone=B") == few
+    assert _queries(client, reverse("fairs:plan", args=[large.pk]) + "?zone=all") == few
 
 
 def test_the_plan_of_a_drawn_fair_takes_the_same_queries(client, district_member):
