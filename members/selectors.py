@@ -81,6 +81,31 @@ def producers_for(
     )
 
 
+# What a row of the producer list shows (templates/members/producer_list.html) and its
+# keyset cursor reads: a page's query reads these columns, not the producer's whole
+# record with its search text and the contact person's personal details.
+LIST_COLUMNS = (
+    "name",
+    "name_sort",
+    "best_stars",
+    "producer_type",
+    "district__name_th",
+    "district__name_en",
+    "contact_person__title",
+    "contact_person__first_name",
+    "contact_person__last_name",
+)
+
+
+def as_list_rows(producers: QuerySet[Producer]) -> QuerySet[Producer]:
+    """`producers_for` reading only what the list shows (LIST_COLUMNS)."""
+    return (
+        producers.select_related(None)
+        .select_related("district", "contact_person")
+        .only(*LIST_COLUMNS)
+    )
+
+
 def search_producers(producers: QuerySet[Producer], text: str) -> QuerySet[Producer]:
     """Producers whose name, English name, phone, CDD code, products or group members'
     names and phones hold `text` as a substring, the way people type it ("081-234-5678"

@@ -37,7 +37,7 @@ def producer_list(request):
     producers = _filtered(request)
     # Read by the sort key, not by page number: the last page of 100,000 producers
     # costs what the first does (otop_portal/lib/keyset.py).
-    page = keyset_page(producers.qs, request.GET, per_page=PAGE_SIZE)
+    page = keyset_page(selectors.as_list_rows(producers.qs), request.GET, per_page=PAGE_SIZE)
     query = request.GET.copy()
     for cursor in ("page", "after", "before", "last"):
         query.pop(cursor, None)

@@ -104,6 +104,30 @@ def test_every_page_takes_the_same_queries(client, staff, sixty):
     assert queries({}) == queries({"last": "1"}) == queries(middle)
 
 
+def test_a_page_reads_only_what_its_rows_show(client, staff, sixty):
+    """The page's query names the columns a row shows, not the search text (every name,
+    product and phone of the producer) or the contact person's personal details."""
+    Producer.objects.update(contact_person=PersonFactory(national_id="1101700203451"))
+    client.force_login(staff)
+    client.get(URL, {"q": "กลุ่มทดสอบ"})  # the filter bar cached
+    client.get(URL)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(URL, {"q": "กลุ่มทดสอบ"}).content.decode()
+    [rows] = [q["sql"] for q in captured if "ORDER BY" in q["sql"] and "LIMIT 26" in q["sql"]]
+    selected = rows[: rows.index(' FROM "members_producer" ')]
+    assert '"name"' in selected and '"name_sort"' in selected and '"first_name"' in selected
+    for private in ("search_text", "national_id", "birth_date", "phone", "juristic_id"):
+        assert private not in selected
+    assert len(captured) == len(_queries_of_a_plain_page(client))  # nothing read row by row
+    assert sixty[0] in page
+
+
+def _queries_of_a_plain_page(client) -> list:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(URL)
+    return captured.captured_queries
+
+
 def test_the_list_reads_by_key_not_offset(client, staff, sixty):
     client.force_login(staff)
     with CaptureQueriesContext(connection) as captured:
