@@ -75,7 +75,8 @@ def _biggest_fair():
     )
 
 
-def _fair_plan() -> str:
+def fair_plan() -> str:
+    """The floor plan of the fair with the most applications (one zone of a national fair)."""
     return reverse("fairs:plan", args=[_biggest_fair().pk])
 
 
@@ -110,7 +111,7 @@ PAGES: list[tuple[str, str, Callable[[], str], bool]] = [
     ("savings collection sheet, district member", MEMBER, _sheet, False),
     ("saver statement, district member", MEMBER, _statement, False),
     ("savings journal, last page, provincial staff", STAFF, _named("savings:journal"), True),
-    ("fair floor plan, provincial staff", STAFF, _fair_plan, False),
+    ("fair floor plan, provincial staff", STAFF, fair_plan, False),
     ("fair applications, last page, provincial staff", STAFF, _fair_applications, True),
     ("fair list, district member", MEMBER, lambda: reverse("fairs:index"), False),
 ]

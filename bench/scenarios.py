@@ -477,6 +477,18 @@ SCENARIOS += [
 ]
 
 
+# The floor plan of a national fair opens on one zone (one of the fifteen pages); the whole
+# venue, every booth drawn for print, is measured here.
+SCENARIOS.append(
+    Scenario(
+        "fair floor plan, all zones (to print), provincial staff",
+        YARDSTICK_PAGE,
+        _get("bench.staff", lambda: pages.fair_plan() + "?zone=all"),
+        rounds=5,
+    )
+)
+
+
 # --- The fifteen most-used pages (bench/pages.py), queries counted ------------------------
 
 PAGE_SCENARIOS = [
