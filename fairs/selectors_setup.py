@@ -294,6 +294,12 @@ class ZoneBox:
     booths: int
     shape: geometry.Shape
 
+    @property
+    def label_size(self) -> str:
+        """The zone code's height in metres: half the box's narrower side, so that it
+        fits a narrow row of booths and still reads on a large hall."""
+        return geometry.metres(max(min(self.shape.width, self.shape.height) * 0.5, 0.5))
+
 
 @dataclass
 class Plan:
